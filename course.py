@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Set up the course and run it — the README's two commands.
+
+    python3 course.py lab     # set up (first time only), then open JupyterLab on notebooks/
+    python3 course.py test    # set up (first time only), then run every test and notebook
+
+Needs only Python 3.11. Everything goes into a project-local virtual environment, ``.venv/``,
+installed from ``pyproject.toml`` with every version pinned by ``requirements.lock``. A second
+run skips the install when neither file changed (a stamp in ``.venv`` remembers their hash).
+
+Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
+current .venv, after changing pyproject.toml). Extra arguments go to JupyterLab or pytest:
+
+    python3 course.py lab --no-browser --port 8899
+    python3 course.py test -k trainer
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".course-install-stamp"
+LOCK = ROOT / "requirements.lock"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def say(msg: str) -> None:
+    print(f"[course] {msg}", flush=True)
+
+
+def check_python() -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(
+            f"[course] This course needs Python 3.11; this is {sys.version.split()[0]} "
+            f"({sys.executable}).\n         Run it with a 3.11 interpreter, e.g. `python3.11 course.py ...`."
+        )
+
+
+def install_hash() -> str:
+    h = hashlib.sha256()
+    for f in (ROOT / "pyproject.toml", LOCK):
+        h.update(f.read_bytes() if f.exists() else b"")
+    return h.hexdigest()
+
+
+def setup() -> None:
+    """Create .venv and install the pinned environment, unless it is already current."""
+    check_python()
+    want = install_hash()
+    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
+        return
+    if not PY.exists():
+        say(f"creating the virtual environment in {VENV.relative_to(ROOT)}/")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    say("installing pinned packages (first run: a few minutes; later runs: seconds)")
+    cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if LOCK.exists():
+        cmd += ["-c", str(LOCK)]
+    cmd += ["-e", f"{ROOT}[test]"]
+    if subprocess.call(cmd, cwd=ROOT) != 0:
+        sys.exit("[course] Installing the packages failed (see pip's message above). "
+                 "Check the network or the disk space, then run the same command again.")
+    STAMP.write_text(want + "\n")
+    say("environment ready")
+
+
+def lab(args: list[str]) -> int:
+    setup()
+    argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+    if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in args):
+        argv.append("--ServerApp.ip=127.0.0.1")  # never listen beyond this machine by default
+    argv += args
+    say("starting JupyterLab on notebooks/ (Ctrl-C twice to stop)")
+    return subprocess.call(argv, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    setup()
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    argv = [
+        str(PY), "-m", "pytest", "tests", "notebooks",
+        "--nbval-lax",  # run every cell; compare outputs of cells marked NBVAL_CHECK_OUTPUT
+        "--nbval-current-env",  # notebook kernels use this .venv
+        "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+        "--nbval-cell-timeout", "600",
+        *args,
+    ]
+    say("running the unit tests and every notebook")
+    return subprocess.call(argv, cwd=ROOT, env=env)
+
+
+def lock() -> int:
+    """Rewrite requirements.lock from what is installed in .venv now."""
+    setup()
+    out = subprocess.run([str(PY), "-m", "pip", "freeze", "--exclude-editable"],
+                         check=True, capture_output=True, text=True).stdout
+    lines = []
+    for line in out.splitlines():
+        if not line or line.startswith(("#", "-e ", "rnn_course")):
+            continue
+        name, _, version = line.partition("==")
+        lines.append(f"{name}=={version.split('+')[0]}")  # torch==2.13.0+cpu → torch==2.13.0
+    LOCK.write_text("# Every package version, pinned. Regenerate: python3 course.py lock\n"
+                    + "\n".join(sorted(lines, key=str.lower)) + "\n")
+    STAMP.write_text(install_hash() + "\n")
+    say(f"wrote {LOCK.name} ({len(lines)} packages)")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab": lab, "test": test, "setup": lambda a: setup() or 0, "lock": lambda a: lock()}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Models: ``seed`` holds the article's classes verbatim; one module per application adds improved ones."""

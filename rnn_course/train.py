@@ -1,0 +1,415 @@
+"""The headless trainer every notebook (and the dashboard) drives.
+
+Budgeted in optimizer steps, deterministic from a seed, and careful with the learner's
+weights: a NaN or a diverging loss stops training and restores the last good weights, a stop
+request (from a button, another thread, or Jupyter's interrupt) ends it cleanly after the
+current step, and bad settings fail before anything changes, with a message that says what
+to do.
+
+    trainer = Trainer(model, (x_train, y_train), loss_fn, val_data=(x_val, y_val),
+                      config=TrainConfig(steps=300, lr=3e-3, batch_size=32))
+    summary = trainer.run()          # or trainer.run(100) to continue for 100 more steps
+    trainer.history.val_loss[-1]
+
+``loss_fn(model, batch) -> scalar loss tensor``, where ``batch`` is what the data yields for
+the chosen indices: a tuple of tensors sliced along dim 0 (the batch axis, B) for tensor data,
+or ``collate([dataset[i] for i in idx])`` for a ``Dataset``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Callable, Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["TrainConfig", "Trainer", "Callback", "History", "RunSummary", "OPTIMIZERS"]
+
+OPTIMIZERS = ("adam", "adamw", "sgd")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a run needs to know; the defaults train the course's small models well."""
+
+    steps: int = 300  # optimizer steps per run()
+    batch_size: int = 32  # B
+    lr: float = 2e-3
+    optimizer: str = "adam"  # one of OPTIMIZERS
+    weight_decay: float = 0.0
+    clip_grad: float | None = 1.0  # max global gradient norm; None turns clipping off
+    eval_every: int = 50  # steps between validation passes (and at the end of each run)
+    eval_batches: int | None = None  # cap on validation batches; None: the whole set
+    divergence_factor: float = 4.0  # stop when the smoothed loss exceeds its best by this factor
+    seed: int = 0
+
+    def check(self, n_train: int | None = None) -> None:
+        """Raise ``ValueError`` naming the bad setting and a sensible value."""
+        def is_int(v):
+            return isinstance(v, int) and not isinstance(v, bool)
+
+        def is_num(v):
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+        if not is_int(self.steps) or self.steps < 1:
+            raise ValueError(f"steps must be a whole number ≥ 1 (try 200), got {self.steps!r}")
+        if not is_int(self.batch_size) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be a whole number ≥ 1 (try 32), got {self.batch_size!r}")
+        if n_train is not None and self.batch_size > n_train:
+            raise ValueError(
+                f"batch_size={self.batch_size} is larger than the training data ({n_train} examples); "
+                f"use a batch_size of at most {n_train}"
+            )
+        if not is_num(self.lr) or self.lr <= 0:
+            raise ValueError(f"lr (learning rate) must be a number > 0 (try 1e-3), got {self.lr!r}")
+        if self.lr > 10:
+            raise ValueError(f"lr={self.lr} is far too large to train anything; try 1e-3 (Adam) or 0.1 (SGD)")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if not is_num(self.weight_decay) or self.weight_decay < 0:
+            raise ValueError(f"weight_decay must be ≥ 0 (try 0 or 1e-4), got {self.weight_decay!r}")
+        if self.clip_grad is not None and (not is_num(self.clip_grad) or self.clip_grad <= 0):
+            raise ValueError(f"clip_grad must be > 0 (try 1.0) or None for no clipping, got {self.clip_grad!r}")
+        if not is_int(self.eval_every) or self.eval_every < 1:
+            raise ValueError(f"eval_every must be a whole number ≥ 1 (try 50), got {self.eval_every!r}")
+        if self.eval_batches is not None and (not is_int(self.eval_batches) or self.eval_batches < 1):
+            raise ValueError(f"eval_batches must be ≥ 1 or None (whole validation set), got {self.eval_batches!r}")
+        if not is_num(self.divergence_factor) or self.divergence_factor <= 1:
+            raise ValueError(f"divergence_factor must be > 1 (try 4), got {self.divergence_factor!r}")
+        if not is_int(self.seed) or self.seed < 0:
+            raise ValueError(f"seed must be a whole number ≥ 0, got {self.seed!r}")
+
+
+@dataclass
+class History:
+    """Loss curves: train loss at every step, validation loss at every evaluation."""
+
+    train_step: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    val_step: list[int] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """How a ``run`` ended. ``reason`` is one of: completed, stopped, interrupted, diverged."""
+
+    reason: str
+    step: int  # optimizer steps taken in total (over all runs; a restore does not rewind it)
+    steps_this_run: int
+    seconds: float
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.reason in ("completed", "stopped", "interrupted")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Callback:
+    """Override what you need. The dashboard is one of these."""
+
+    def on_run_start(self, trainer: "Trainer") -> None: ...
+    def on_step(self, trainer: "Trainer", step: int, loss: float) -> None: ...
+    def on_eval(self, trainer: "Trainer", step: int, val_loss: float) -> None: ...
+    def on_run_end(self, trainer: "Trainer", summary: RunSummary) -> None: ...
+
+
+class _Diverged(Exception):
+    pass
+
+
+def _to_device(batch, device):
+    if torch.is_tensor(batch):
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(_to_device(b, device) for b in batch)
+    if isinstance(batch, dict):
+        return {k: _to_device(v, device) for k, v in batch.items()}
+    return batch
+
+
+class _Data:
+    """Uniform access to tensor tuples and Datasets: ``len`` and ``take(indices)``."""
+
+    def __init__(self, data, collate: Callable | None, what: str):
+        if torch.is_tensor(data):
+            data = (data,)
+        if isinstance(data, (tuple, list)) and data and all(torch.is_tensor(t) for t in data):
+            sizes = {t.shape[0] if t.dim() else None for t in data}
+            if len(sizes) != 1 or None in sizes:
+                shapes = ", ".join(str(tuple(t.shape)) for t in data)
+                raise ValueError(
+                    f"{what}: the tensors must share their first (batch) axis, got shapes {shapes}; "
+                    "put examples along dim 0 for every tensor"
+                )
+            self.tensors, self.dataset, self.n = tuple(data), None, sizes.pop()
+        elif hasattr(data, "__len__") and hasattr(data, "__getitem__"):
+            self.tensors, self.dataset, self.n = None, data, len(data)
+            self.collate = collate or torch.utils.data.default_collate
+        else:
+            raise ValueError(
+                f"{what} must be a tensor, a tuple of tensors (examples along dim 0) or a "
+                f"torch Dataset; got {type(data).__name__}"
+            )
+        if self.n == 0:
+            raise ValueError(f"{what} is empty: it needs at least one example")
+
+    def take(self, idx: torch.Tensor):
+        if self.tensors is not None:
+            out = tuple(t[idx] for t in self.tensors)
+            return out[0] if len(out) == 1 else out
+        return self.collate([self.dataset[int(i)] for i in idx])
+
+
+class Trainer:
+    """Step-budgeted training with guards. See the module docstring for an example."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        train_data,
+        loss_fn: Callable[[nn.Module, Any], torch.Tensor],
+        *,
+        val_data=None,
+        config: TrainConfig | None = None,
+        callbacks: Sequence[Callback] = (),
+        collate: Callable | None = None,
+        device: torch.device | str | None = None,
+        **overrides,
+    ):
+        if not isinstance(model, nn.Module):
+            raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        if not any(p.requires_grad for p in model.parameters()):
+            raise ValueError("the model has no trainable parameters, so there is nothing to train")
+        if not callable(loss_fn):
+            raise ValueError("loss_fn must be a function loss_fn(model, batch) -> scalar loss tensor")
+        config = replace(config or TrainConfig(), **self._known(overrides))
+        self.train_data = _Data(train_data, collate, "train_data")
+        self.val_data = _Data(val_data, collate, "val_data") if val_data is not None else None
+        config.check(self.train_data.n)
+        self.model, self.loss_fn, self.config = model, loss_fn, config
+        self.callbacks = list(callbacks)
+        self.device = torch.device(device) if device is not None else next(model.parameters()).device
+        self.model.to(self.device)
+        self.optimizer = self._make_optimizer(config)
+        self.history = History()
+        self.step = 0  # optimizer steps taken so far
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self._order: torch.Tensor | None = None  # current shuffled pass over the training data
+        self._pos = 0
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()  # "not paused"
+        self._snapshot = None  # (step, model state, optimizer state) known to be good
+        self._ema = None
+        self._best_ema = math.inf
+        self._above = 0  # consecutive steps with the smoothed loss above the divergence line
+        self.is_training = False
+
+    # -- settings ---------------------------------------------------------------------------
+    @staticmethod
+    def _known(overrides: dict) -> dict:
+        names = {f.name for f in fields(TrainConfig)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {unknown}; valid settings: {', '.join(sorted(names))}")
+        return overrides
+
+    def _make_optimizer(self, c: TrainConfig) -> torch.optim.Optimizer:
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        if c.optimizer == "sgd":
+            return torch.optim.SGD(params, lr=c.lr, momentum=0.9, weight_decay=c.weight_decay)
+        cls = torch.optim.AdamW if c.optimizer == "adamw" else torch.optim.Adam
+        return cls(params, lr=c.lr, weight_decay=c.weight_decay)
+
+    def configure(self, **changes) -> TrainConfig:
+        """Change settings between runs. Everything is checked first; on error nothing changes."""
+        if self.is_training:
+            raise RuntimeError("settings cannot change while training runs; pause or stop first")
+        new = replace(self.config, **self._known(changes))
+        new.check(self.train_data.n)
+        if new.optimizer != self.config.optimizer:
+            self.optimizer = self._make_optimizer(new)
+        for group in self.optimizer.param_groups:
+            group["lr"], group["weight_decay"] = new.lr, new.weight_decay
+        self.config = new
+        return new
+
+    # -- control from other threads ---------------------------------------------------------
+    def request_stop(self) -> None:
+        """Ask the running loop to stop after the current step (safe from any thread)."""
+        self._stop.set()
+        self._running.set()  # wake a paused loop so it can stop
+
+    def pause(self) -> None:
+        """Hold the loop after the current step until ``resume()`` or ``request_stop()``."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    # -- data -------------------------------------------------------------------------------
+    def _next_batch(self):
+        b = self.config.batch_size
+        if self._order is None or self._pos + b > len(self._order):
+            self._order = torch.randperm(self.train_data.n, generator=self.generator)
+            self._pos = 0
+        idx = self._order[self._pos:self._pos + b]
+        self._pos += b
+        return _to_device(self.train_data.take(idx), self.device)
+
+    # -- guards -----------------------------------------------------------------------------
+    def _take_snapshot(self) -> None:
+        self._snapshot = (
+            self.step,
+            copy.deepcopy(self.model.state_dict()),
+            copy.deepcopy(self.optimizer.state_dict()),
+        )
+
+    def _restore_snapshot(self) -> int:
+        step, model_state, opt_state = self._snapshot
+        self.model.load_state_dict(model_state)
+        self.optimizer.load_state_dict(opt_state)
+        self.optimizer.zero_grad(set_to_none=True)
+        return step
+
+    def _check_loss(self, loss: float) -> None:
+        c = self.config
+        if not math.isfinite(loss):
+            raise _Diverged(f"the loss became {loss}")
+        self._ema = loss if self._ema is None else 0.9 * self._ema + 0.1 * loss
+        self._best_ema = min(self._best_ema, self._ema)
+        above = self._best_ema > 0 and self._ema > c.divergence_factor * self._best_ema
+        self._above = self._above + 1 if above else 0
+        if self._above >= 10:  # one noisy batch is not a divergence; ten in a row are
+            raise _Diverged(
+                f"the loss is diverging (smoothed {self._ema:.3g}, more than {c.divergence_factor:g}× "
+                f"its best {self._best_ema:.3g})"
+            )
+
+    # -- the loop ---------------------------------------------------------------------------
+    @torch.no_grad()
+    def evaluate(self, data=None, max_batches: int | None = None) -> float:
+        """Mean loss over validation data (or ``data``), in eval mode, in a fixed order."""
+        d = self.val_data if data is None else _Data(data, None, "data")
+        if d is None:
+            raise ValueError("no validation data: pass val_data= to the Trainer, or data= here")
+        max_batches = self.config.eval_batches if max_batches is None else max_batches
+        was_training = self.model.training
+        self.model.eval()
+        total, count = 0.0, 0
+        try:
+            for i, start in enumerate(range(0, d.n, self.config.batch_size)):
+                if max_batches is not None and i >= max_batches:
+                    break
+                idx = torch.arange(start, min(start + self.config.batch_size, d.n))
+                total += float(self.loss_fn(self.model, _to_device(d.take(idx), self.device))) * len(idx)
+                count += len(idx)
+        finally:
+            self.model.train(was_training)
+        return total / count
+
+    def _eval_and_log(self) -> None:
+        if self.val_data is None or (self.history.val_step and self.history.val_step[-1] == self.step):
+            return
+        val = self.evaluate()
+        self.history.val_step.append(self.step)
+        self.history.val_loss.append(val)
+        for cb in self.callbacks:
+            cb.on_eval(self, self.step, val)
+
+    def run(self, steps: int | None = None) -> RunSummary:
+        """Train for ``steps`` more optimizer steps (default: ``config.steps``).
+
+        Returns a :class:`RunSummary`; it never raises for a diverging loss, a stop request
+        or a keyboard interrupt — it says what happened, and the model keeps good weights.
+        """
+        steps = self.config.steps if steps is None else steps
+        replace(self.config, steps=steps).check(self.train_data.n)
+        c = self.config
+        self._stop.clear()
+        self._running.set()
+        self.is_training = True
+        self.model.train()
+        self._take_snapshot()
+        start_step, t0 = self.step, time.perf_counter()
+        reason, detail = "completed", ""
+        for cb in self.callbacks:
+            cb.on_run_start(self)
+        in_update = False
+        try:
+            while self.step - start_step < steps:
+                if not self._running.is_set():
+                    self._running.wait()
+                if self._stop.is_set():
+                    reason = "stopped"
+                    break
+                batch = self._next_batch()
+                loss = self.loss_fn(self.model, batch)
+                value = float(loss.detach())
+                self._check_loss(value)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                max_norm = c.clip_grad if c.clip_grad is not None else math.inf
+                norm = float(nn.utils.clip_grad_norm_(self.model.parameters(), max_norm))
+                if not math.isfinite(norm):
+                    raise _Diverged(f"the gradient became {norm}")
+                in_update = True
+                self.optimizer.step()
+                in_update = False
+                self.step += 1
+                self.history.train_step.append(self.step)
+                self.history.train_loss.append(value)
+                for cb in self.callbacks:
+                    cb.on_step(self, self.step, value)
+                if self.step % c.eval_every == 0:
+                    self._eval_and_log()
+                    self._take_snapshot()
+            else:
+                self._eval_and_log()
+        except _Diverged as e:
+            good = self._restore_snapshot()
+            reason = "diverged"
+            detail = (
+                f"{e} at step {self.step + 1}. The weights are back to those of step {good}, the last good ones. "
+                f"Try a smaller learning rate (lr={c.lr:g} now; try {c.lr / 10:g})"
+                + (", and turn on gradient clipping (clip_grad=1.0)." if c.clip_grad is None else ".")
+            )
+            self._ema, self._best_ema, self._above = None, math.inf, 0
+        except KeyboardInterrupt:
+            reason = "interrupted"
+            if in_update:  # the optimizer was half-way through changing the weights
+                good = self._restore_snapshot()
+                detail = f" (stopped mid-update, so back to the weights of step {good})"
+            self.optimizer.zero_grad(set_to_none=True)
+        finally:
+            self.is_training = False
+            self.model.train()
+        n = self.step - start_step
+        seconds = time.perf_counter() - t0
+        messages = {
+            "completed": f"Trained {n} steps in {seconds:.1f} s (step {self.step} in total).",
+            "stopped": f"Stopped on request after {n} steps (step {self.step}); the weights are from that step.",
+            "interrupted": f"Interrupted after {n} steps{detail}; the model keeps its trained weights. "
+                           "Run again to continue.",
+            "diverged": f"Training stopped: {detail}",
+        }
+        summary = RunSummary(reason, self.step, n, seconds, messages[reason])
+        for cb in self.callbacks:
+            cb.on_run_end(self, summary)
+        return summary

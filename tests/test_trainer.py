@@ -1,0 +1,245 @@
+"""The headless trainer: it trains, it is repeatable, and it protects the learner's weights."""
+
+import threading
+import time
+
+import pytest
+import torch
+from torch import nn
+
+from rnn_course import Callback, TrainConfig, Trainer
+
+
+def regression_data(n=256, t=6, f=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, t, f, generator=g)  # (B, T, F)
+    y = x.sum(dim=(1, 2)).unsqueeze(1) / 4  # (B, 1)
+    return x, y
+
+
+class TinyGRU(nn.Module):
+    def __init__(self, f=3, h=16):
+        super().__init__()
+        self.rnn = nn.GRU(f, h, batch_first=True)
+        self.head = nn.Linear(h, 1)
+
+    def forward(self, x):  # (B, T, F) → (B, 1)
+        out, _ = self.rnn(x)  # (B, T, H)
+        return self.head(out[:, -1])  # last time step
+
+
+def mse(model, batch):
+    x, y = batch
+    return nn.functional.mse_loss(model(x), y)
+
+
+def make(**kw):
+    torch.manual_seed(0)
+    x, y = regression_data()
+    xv, yv = regression_data(64, seed=1)
+    cfg = dict(steps=60, batch_size=16, lr=1e-2, eval_every=20)
+    cfg.update(kw)
+    return Trainer(TinyGRU(), (x, y), mse, val_data=(xv, yv), **cfg)
+
+
+def params(model):
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def same(a, b):
+    return all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_training_lowers_the_validation_loss_and_records_history():
+    tr = make()
+    first = tr.evaluate()
+    summary = tr.run()
+    assert summary.reason == "completed" and summary.step == 60
+    assert tr.history.train_step == list(range(1, 61))
+    assert tr.history.val_step == [20, 40, 60]
+    assert tr.history.val_loss[-1] < 0.5 * first
+
+
+def test_same_seed_gives_identical_runs():
+    a, b = make(), make()
+    a.run()
+    b.run()
+    assert a.history.train_loss == b.history.train_loss
+    assert same(params(a.model), params(b.model))
+
+
+def test_run_continues_from_where_it_stopped():
+    tr = make()
+    tr.run(30)
+    tr.run(30)
+    assert tr.step == 60 and tr.history.train_step[-1] == 60
+
+
+def test_nan_loss_restores_last_good_weights_and_says_why():
+    tr = make(eval_every=10)
+    tr.run(20)
+    good = params(tr.model)
+    calls = {"n": 0}
+
+    def poisoned(model, batch):
+        calls["n"] += 1
+        loss = mse(model, batch)
+        return loss * float("nan") if calls["n"] > 5 else loss
+
+    tr.loss_fn = poisoned
+    summary = tr.run(20)
+    assert summary.reason == "diverged" and not summary.ok
+    assert "nan" in summary.message.lower() and "lr=" in summary.message
+    assert same(params(tr.model), good)  # the snapshot from the start of this run
+    assert all(torch.isfinite(p).all() for p in tr.model.parameters())
+
+
+def test_exploding_learning_rate_is_caught_and_weights_stay_finite():
+    tr = make(lr=5.0, optimizer="sgd", clip_grad=None, steps=200)
+    before = params(tr.model)
+    summary = tr.run()
+    assert summary.reason == "diverged"
+    assert "smaller learning rate" in summary.message and "clip_grad" in summary.message
+    assert all(torch.isfinite(p).all() for p in tr.model.parameters())
+    assert tr.step < 50  # caught early, not after 200 steps of garbage
+    assert same(params(tr.model), before)  # it blew up before the first snapshot at step 20
+
+
+def test_noisy_single_batch_spike_is_not_called_divergence():
+    tr = make(steps=40)
+    calls = {"n": 0}
+
+    def spiky(model, batch):
+        calls["n"] += 1
+        loss = mse(model, batch)
+        return loss * 50 if calls["n"] == 30 else loss
+
+    tr.loss_fn = spiky
+    assert tr.run().reason == "completed"
+
+
+def test_stop_from_another_thread_ends_within_one_step():
+    tr = make(steps=100_000)
+    stop_at = {}
+
+    class StopAt(Callback):
+        def on_step(self, trainer, step, loss):
+            if step == 25:
+                stop_at["step"] = step
+                threading.Thread(target=trainer.request_stop).start()
+                time.sleep(0.05)  # the stop lands while this step is still being handled
+
+    tr.callbacks.append(StopAt())
+    summary = tr.run()
+    assert summary.reason == "stopped"
+    assert stop_at["step"] <= tr.step <= stop_at["step"] + 1
+    # model and optimizer agree: one more step runs fine and changes the weights
+    before = params(tr.model)
+    assert tr.run(1).reason == "completed"
+    assert not same(params(tr.model), before)
+
+
+def test_stop_while_paused_ends_the_run():
+    tr = make(steps=100_000)
+    runner = threading.Thread(target=lambda: setattr(tr, "result", tr.run()))
+    runner.start()
+    while tr.step < 3:
+        time.sleep(0.001)
+    tr.pause()
+    time.sleep(0.1)
+    held = tr.step
+    time.sleep(0.1)
+    assert tr.step == held and tr.is_training and tr.paused
+    tr.request_stop()
+    runner.join(timeout=5)
+    assert not runner.is_alive() and tr.result.reason == "stopped"
+
+
+def test_pause_then_resume_continues_from_the_same_step():
+    tr = make(steps=100_000)
+    runner = threading.Thread(target=lambda: setattr(tr, "result", tr.run()))
+    runner.start()
+    while tr.step < 10:
+        time.sleep(0.001)
+    tr.pause()
+    time.sleep(0.1)
+    held = tr.step
+    time.sleep(0.2)
+    assert tr.step == held  # nothing happens while paused
+    tr.resume()
+    while tr.step < held + 5:
+        time.sleep(0.001)
+    tr.request_stop()
+    runner.join(timeout=5)
+    assert tr.history.train_step == list(range(1, tr.step + 1))  # no step lost or repeated
+
+
+def test_keyboard_interrupt_keeps_the_trained_weights():
+    tr = make(steps=1000)
+
+    class Interrupt(Callback):
+        def on_step(self, trainer, step, loss):
+            if step == 15:
+                raise KeyboardInterrupt
+
+    tr.callbacks.append(Interrupt())
+    summary = tr.run()
+    assert summary.reason == "interrupted" and tr.step == 15
+    assert "Run again" in summary.message
+    trained = params(tr.model)
+    assert all(torch.isfinite(p).all() for p in trained)
+
+
+@pytest.mark.parametrize(
+    "kw, fragment",
+    [
+        (dict(lr=0), "lr"),
+        (dict(lr=-1e-3), "lr"),
+        (dict(lr=float("nan")), "lr"),
+        (dict(steps=0), "steps"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=10_000), "larger than the training data"),
+        (dict(eval_every=0), "eval_every"),
+        (dict(clip_grad=0), "clip_grad"),
+        (dict(optimizer="adamm"), "adam, adamw, sgd"),
+        (dict(divergence_factor=1), "divergence_factor"),
+        (dict(learning_rate=1e-3), "unknown setting"),
+    ],
+)
+def test_bad_arguments_give_clear_errors(kw, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        make(**kw)
+
+
+def test_bad_data_gives_clear_errors():
+    x, y = regression_data()
+    with pytest.raises(ValueError, match="first \\(batch\\) axis"):
+        Trainer(TinyGRU(), (x, y[:10]), mse)
+    with pytest.raises(ValueError, match="empty"):
+        Trainer(TinyGRU(), (x[:0], y[:0]), mse)
+    with pytest.raises(ValueError, match="tuple of tensors"):
+        Trainer(TinyGRU(), 42, mse)
+
+
+def test_configure_checks_everything_before_changing_anything():
+    tr = make()
+    tr.run(10)
+    before, cfg = params(tr.model), tr.config
+    with pytest.raises(ValueError, match="lr"):
+        tr.configure(lr=-1, batch_size=8)
+    assert tr.config == cfg and same(params(tr.model), before)
+    tr.configure(lr=1e-3)
+    assert tr.optimizer.param_groups[0]["lr"] == 1e-3
+
+
+def test_zero_step_run_is_refused():
+    with pytest.raises(ValueError, match="steps"):
+        make().run(0)
+
+
+def test_dataset_input_with_collate():
+    x, y = regression_data()
+    ds = torch.utils.data.TensorDataset(x, y)
+    torch.manual_seed(0)
+    tr = Trainer(TinyGRU(), ds, mse, val_data=ds, steps=20, batch_size=8, eval_every=10)
+    assert tr.run().reason == "completed" and len(tr.history.val_loss) == 2
