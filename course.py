@@ -77,6 +77,8 @@ def lab(args: list[str]) -> int:
     argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in args):
         argv.append("--ServerApp.ip=127.0.0.1")  # never listen beyond this machine by default
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        argv.append("--allow-root")  # containers and CI machines often run as root
     argv += args
     say("starting JupyterLab on notebooks/ (Ctrl-C twice to stop)")
     return subprocess.call(argv, cwd=ROOT)
