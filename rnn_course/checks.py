@@ -187,27 +187,9 @@ def smoke_train(steps: int = 150, seed: int = 0):
 
     Returns ``(trainer, summary, val_before, val_after)``; x: (B, T=12, F=1) → y: (B, 1).
     """
-    from torch import nn
+    from .toy import sum_trainer
 
-    from .train import Trainer
-
-    g = torch.Generator().manual_seed(seed)
-    x = torch.rand(1200, 12, 1, generator=g)  # (B, T, F)
-    y = x.sum(dim=1)  # (B, 1): the running total is what the hidden state must carry
-
-    class SumGRU(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.rnn = nn.GRU(1, 32, batch_first=True)
-            self.head = nn.Linear(32, 1)
-
-        def forward(self, x):  # (B, T, F)
-            out, _ = self.rnn(x)  # (B, T, H)
-            return self.head(out[:, -1])  # (B, 1)
-
-    torch.manual_seed(seed)
-    trainer = Trainer(SumGRU(), (x[:1000], y[:1000]), lambda m, b: nn.functional.mse_loss(m(b[0]), b[1]),
-                      val_data=(x[1000:], y[1000:]), steps=steps, batch_size=32, lr=1e-2, eval_every=50, seed=seed)
+    trainer = sum_trainer("gru", 32, steps=steps, seed=seed)
     before = trainer.evaluate()
     summary = trainer.run()
     return trainer, summary, before, trainer.history.val_loss[-1]

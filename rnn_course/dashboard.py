@@ -1,0 +1,268 @@
+"""The training dashboard: ipywidgets over the headless :class:`~rnn_course.train.Trainer`.
+
+    dash = Dashboard(trainer, steps=300, live=show_samples)
+    dash               # shows controls, Start / Pause / Stop, progress, live curves, a live slot
+    dash.run()         # trains right here, no clicking: what nbval and "Run All" execute
+
+Clicking **Start** trains in a background thread, so Pause and Stop stay responsive; ``run``
+trains in the calling thread (deterministic, headless). Every button's logic is a plain method
+(``start``, ``pause``, ``stop``, ``apply_settings``) that tests call without a browser. Bad
+settings and diverging runs show a message in the dashboard — never a traceback — and the
+trainer keeps its last good weights.
+
+DOM contract for the browser test: the box has CSS class ``rnn-dashboard``; the curve image
+``rnn-dashboard-curve``; the status line ``rnn-dashboard-status``; the live slot
+``rnn-dashboard-live``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import threading
+import time
+from typing import Any, Callable
+
+from .train import Callback, RunSummary, Trainer
+
+__all__ = ["Dashboard", "draw_curves"]
+
+
+def draw_curves(history, *, width: float = 6.0, height: float = 2.6) -> bytes:
+    """PNG of the train loss (raw and smoothed) and the validation loss against steps."""
+    from matplotlib.figure import Figure  # no pyplot: nothing global, safe from a thread
+
+    fig = Figure(figsize=(width, height), dpi=80)
+    ax = fig.add_subplot()
+    if history.train_step:
+        ax.plot(history.train_step, history.train_loss, color="#9ecae1", lw=0.8, label="train (per batch)")
+        smooth, s = [], None
+        for v in history.train_loss:
+            s = v if s is None else 0.95 * s + 0.05 * v
+            smooth.append(s)
+        ax.plot(history.train_step, smooth, color="#3182bd", lw=1.6, label="train (smoothed)")
+    if history.val_step:
+        ax.plot(history.val_step, history.val_loss, "o-", color="#e6550d", ms=3, lw=1.4, label="validation")
+    positive = [v for v in history.train_loss + history.val_loss if v > 0]
+    if positive and max(positive) / min(positive) > 30:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    if history.train_step or history.val_step:
+        ax.legend(loc="upper right", fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "press Start (or call .run())", ha="center", va="center", transform=ax.transAxes)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+class Dashboard(Callback):
+    """Widgets over a Trainer: settings, Start / Pause / Stop, progress, curves, a live slot.
+
+    ``live(trainer)`` (optional) is called after every validation pass; whatever it returns
+    (text, a matplotlib figure, any displayable object) replaces the live slot's content.
+    """
+
+    SETTINGS = ("lr", "batch_size", "clip_grad")
+
+    def __init__(self, trainer: Trainer, *, steps: int | None = None,
+                 live: Callable[[Trainer], Any] | None = None, title: str = "Training",
+                 redraw_seconds: float = 0.5):
+        import ipywidgets as w
+
+        if not isinstance(trainer, Trainer):
+            raise ValueError(f"Dashboard needs an rnn_course Trainer, got {type(trainer).__name__}")
+        self.trainer, self.live, self.redraw_seconds = trainer, live, redraw_seconds
+        self.steps = trainer.config.steps if steps is None else steps
+        self._thread: threading.Thread | None = None
+        self._last_draw = 0.0
+        self._target = 0
+        self.last_summary: RunSummary | None = None
+        if self not in trainer.callbacks:
+            trainer.callbacks.append(self)
+
+        c = trainer.config
+        layout = w.Layout(width="190px")
+        style = {"description_width": "80px"}
+        self.lr = w.FloatText(value=c.lr, description="lr", layout=layout, style=style)
+        self.batch_size = w.IntText(value=c.batch_size, description="batch B", layout=layout, style=style)
+        self.clip_grad = w.FloatText(value=c.clip_grad or 0.0, description="clip (0=off)", layout=layout, style=style)
+        self.steps_box = w.IntText(value=self.steps, description="steps", layout=layout, style=style)
+        self.start_button = w.Button(description="Start", button_style="success", icon="play")
+        self.pause_button = w.Button(description="Pause", icon="pause", disabled=True)
+        self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
+        self.progress = w.IntProgress(value=0, min=0, max=max(self.steps, 1), layout=w.Layout(width="300px"))
+        self.step_label = w.Label(value=f"step {trainer.step}")
+        self.status = w.HTML(value=self._status_html("ready", "press Start, or call .run() in code"))
+        self.status.add_class("rnn-dashboard-status")
+        self.curve = w.Image(value=draw_curves(trainer.history), format="png", layout=w.Layout(width="480px"))
+        self.curve.add_class("rnn-dashboard-curve")
+        self.live_out = w.Output(layout=w.Layout(min_width="300px", max_height="320px", overflow="auto"))
+        self.live_out.add_class("rnn-dashboard-live")
+
+        self.start_button.on_click(lambda _: self.start())
+        self.pause_button.on_click(lambda _: self.toggle_pause())
+        self.stop_button.on_click(lambda _: self.stop())
+
+        controls = w.VBox([self.lr, self.batch_size, self.clip_grad, self.steps_box])
+        buttons = w.HBox([self.start_button, self.pause_button, self.stop_button])
+        progress = w.HBox([self.progress, self.step_label])
+        header = w.HTML(value=f"<b>{html.escape(title)}</b>")
+        self.widget = w.VBox([header, w.HBox([controls, w.VBox([buttons, progress, self.status])]),
+                              w.HBox([self.curve, self.live_out])])
+        self.widget.add_class("rnn-dashboard")
+
+    # -- display ----------------------------------------------------------------------------
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    @staticmethod
+    def _status_html(state: str, message: str = "") -> str:
+        colours = {"ready": "#555", "running": "#31a354", "paused": "#e6a700", "completed": "#3182bd",
+                   "stopped": "#555", "interrupted": "#555", "diverged": "#d62728", "error": "#d62728"}
+        text = f"<b style='color:{colours.get(state, '#555')}'>{state}</b>"
+        return text + (f" — {html.escape(message)}" if message else "")
+
+    def show_status(self, state: str, message: str = "") -> None:
+        self.status.value = self._status_html(state, message)
+
+    @property
+    def state_text(self) -> str:
+        """The status line as plain text (for tests)."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.status.value))
+
+    def _redraw(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_draw >= self.redraw_seconds:
+            self._last_draw = now
+            self.curve.value = draw_curves(self.trainer.history)
+
+    def _set_buttons(self, running: bool) -> None:
+        self.start_button.disabled = running
+        self.pause_button.disabled = not running
+        self.stop_button.disabled = not running
+        self.pause_button.description = "Pause"
+        for box in (self.lr, self.batch_size, self.clip_grad, self.steps_box):
+            box.disabled = running
+
+    # -- button logic (plain methods: tests call them directly) ----------------------------
+    def apply_settings(self) -> str | None:
+        """Push the controls' values into the trainer. Returns an error message, or None.
+
+        Nothing changes unless every value is valid (``Trainer.configure`` checks them all).
+        """
+        clip = self.clip_grad.value
+        try:
+            steps = int(self.steps_box.value)
+            if steps < 1:
+                raise ValueError(f"steps must be a whole number ≥ 1 (try 200), got {steps}")
+            self.trainer.configure(lr=float(self.lr.value), batch_size=int(self.batch_size.value),
+                                   clip_grad=None if clip == 0 else float(clip))
+        except (ValueError, RuntimeError) as e:
+            self.show_status("error", f"{e} — nothing was changed")
+            return str(e)
+        self.steps = steps
+        return None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, steps: int | None = None) -> bool:
+        """What Start does: apply settings, then train in a background thread. False if refused."""
+        if self.running or self.trainer.is_training:
+            self.show_status("running", "already training; press Stop first")
+            return False
+        if self.apply_settings() is not None:
+            return False
+        self._thread = threading.Thread(target=self.run, args=(steps,), daemon=True, name="rnn-dashboard")
+        self._thread.start()
+        return True
+
+    def toggle_pause(self) -> None:
+        if not self.trainer.is_training:
+            return
+        if self.trainer.paused:
+            self.trainer.resume()
+            self.pause_button.description = "Pause"
+            self.show_status("running")
+        else:
+            self.trainer.pause()
+            self.pause_button.description = "Resume"
+            self.show_status("paused", f"at step {self.trainer.step}; press Resume to continue")
+
+    def stop(self) -> None:
+        """What Stop does: the trainer finishes its current step, then stops."""
+        self.trainer.request_stop()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until a run started with Start (``start()``) has ended."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run(self, steps: int | None = None) -> RunSummary | None:
+        """Train ``steps`` steps here and now (default: the steps box). Returns the summary,
+        or None when the settings are invalid (the message is in the dashboard)."""
+        if threading.current_thread() is threading.main_thread() and self.apply_settings() is not None:
+            return None  # start() has applied them already when this runs in its thread
+        steps = self.steps if steps is None else steps
+        if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+            self.show_status("error", f"steps must be a whole number ≥ 1 (try 200), got {steps!r}")
+            return None
+        self._target = self.trainer.step + steps
+        try:
+            summary = self.trainer.run(steps)
+        except Exception as e:  # an error in the task's own code: show it, keep the kernel alive
+            self._set_buttons(False)
+            self.show_status("error", f"{type(e).__name__}: {e}")
+            if threading.current_thread() is threading.main_thread():
+                raise
+            return None
+        self.last_summary = summary
+        return summary
+
+    # -- trainer callbacks ------------------------------------------------------------------
+    def on_run_start(self, trainer: Trainer) -> None:
+        self._set_buttons(True)
+        self.progress.min, self.progress.max = 0, max(self._target, 1)
+        self.progress.value = trainer.step
+        self.show_status("running", f"towards step {self._target}")
+
+    def on_step(self, trainer: Trainer, step: int, loss: float) -> None:
+        if step % 5 == 0 or step == self._target:
+            self.progress.value = min(step, self.progress.max)
+            self.step_label.value = f"step {step} · loss {loss:.4g}"
+        self._redraw()
+
+    def on_eval(self, trainer: Trainer, step: int, val_loss: float) -> None:
+        self._redraw(force=True)
+        if self.live is None:
+            return
+        from IPython.display import display
+
+        try:
+            shown = self.live(trainer)
+        except Exception as e:  # a broken live view must not stop training
+            shown = f"(live view failed: {type(e).__name__}: {e})"
+        with self.live_out:
+            self.live_out.clear_output(wait=True)
+            if shown is not None:
+                display(shown)
+        if hasattr(shown, "savefig"):  # a matplotlib figure: release it
+            import matplotlib.pyplot as plt
+
+            plt.close(shown)
+
+    def on_run_end(self, trainer: Trainer, summary: RunSummary) -> None:
+        self._set_buttons(False)
+        self.progress.value = min(trainer.step, self.progress.max)
+        self.step_label.value = f"step {trainer.step}"
+        self._redraw(force=True)
+        self.show_status(summary.reason, summary.message)
