@@ -1,0 +1,69 @@
+"""Each checker accepts the right answer, rejects the usual wrong one with a pointed message,
+and answers an unanswered exercise with a hint."""
+
+import re
+
+import pytest
+import torch
+from torch import nn
+
+from rnn_course.exercises import EXERCISES, check
+
+
+def true_hn_shape():
+    gru = nn.GRU(8, 16, num_layers=2, bidirectional=True, batch_first=True)
+    return tuple(gru(torch.zeros(3, 10, 8))[1].shape)
+
+
+CORRECT = {
+    "01-h_n-shape": true_hn_shape(),
+    "01-last-step": lambda out: out[:, -1],
+    "01-lstm-params": sum(p.numel() for p in nn.LSTM(3, 5).parameters()),
+}
+WRONG = {
+    "01-h_n-shape": ((3, 4, 16), "never batch-first"),
+    "01-last-step": (lambda out: out[-1], "last \\*sample\\*"),
+    "01-lstm-params": (sum(p.numel() for p in nn.RNN(3, 5).parameters()), "four"),
+}
+
+
+def test_every_exercise_has_a_correct_and_a_wrong_case():
+    assert set(CORRECT) == set(EXERCISES) == set(WRONG)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_checker_accepts_the_correct_answer(name):
+    fb = check(name, CORRECT[name])
+    assert fb.ok and fb.status == "correct"
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_checker_rejects_the_typical_mistake_with_feedback(name):
+    answer, explanation = WRONG[name]
+    fb = check(name, answer)
+    assert not fb.ok and fb.status == "wrong"
+    assert re.search(explanation, fb.message)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+@pytest.mark.parametrize("blank", [..., None])
+def test_unanswered_exercise_gives_a_hint(name, blank):
+    fb = check(name, blank)
+    assert fb.status == "unanswered" and "Hint" in fb.message
+
+
+def test_a_function_still_returning_ellipsis_is_unanswered():
+    def last_step(out):
+        return ...
+
+    assert check("01-last-step", last_step).status == "unanswered"
+
+
+def test_a_crashing_learner_function_is_feedback_not_a_traceback():
+    fb = check("01-last-step", lambda out: out[:, 99])
+    assert fb.status == "wrong" and "IndexError" in fb.message
+
+
+def test_unknown_exercise_names_the_valid_ones():
+    with pytest.raises(ValueError, match="01-h_n-shape"):
+        check("01-nope", 1)
