@@ -1,0 +1,219 @@
+"""Improved language models (notebooks 02 and 03) and everything that samples from them.
+
+``RecurrentLM`` is the article's ``RNNLanguageModel`` grown up: batch-first, LSTM/GRU/RNN,
+several layers, dropout, optional weight tying, and it *returns its state* so text can be
+generated one token at a time without re-reading the prefix.
+
+    x: (B, T) token ids → logits: (B, T, V), state: h_n (L, B, H)  [LSTM: (h_n, c_n)]
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
+           "generate_by_rereading", "stream_perplexity", "hidden_activations", "CELLS"]
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+@dataclass(frozen=True)
+class LMConfig:
+    vocab_size: int
+    embedding_dim: int = 128
+    hidden_size: int = 256
+    num_layers: int = 1
+    cell: str = "lstm"
+    dropout: float = 0.2
+    tie_weights: bool = False
+
+    def check(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
+        for name in ("vocab_size", "embedding_dim", "hidden_size", "num_layers"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if self.tie_weights and self.embedding_dim != self.hidden_size:
+            raise ValueError(
+                f"tie_weights=True shares the embedding with the output layer, so embedding_dim "
+                f"({self.embedding_dim}) must equal hidden_size ({self.hidden_size})"
+            )
+
+
+class RecurrentLM(nn.Module):
+    """Embedding → dropout → recurrent layers (batch-first) → dropout → linear over the vocabulary."""
+
+    def __init__(self, config: LMConfig | None = None, **kwargs):
+        super().__init__()
+        config = config or LMConfig(**kwargs)
+        config.check()
+        self.config = config
+        c = config
+        self.embedding = nn.Embedding(c.vocab_size, c.embedding_dim)
+        self.drop = nn.Dropout(c.dropout)
+        self.rnn = CELLS[c.cell](c.embedding_dim, c.hidden_size, num_layers=c.num_layers, batch_first=True,
+                                 dropout=c.dropout if c.num_layers > 1 else 0.0)
+        self.head = nn.Linear(c.hidden_size, c.vocab_size)
+        if c.tie_weights:  # one matrix both reads and writes words (Press & Wolf, 2017)
+            self.head.weight = self.embedding.weight
+
+    def forward(self, x: torch.Tensor, state=None):
+        if x.dim() != 2 or x.dtype not in (torch.long, torch.int32, torch.int64):
+            raise ValueError(f"x must be token ids of shape (B, T), got {x.dtype} {tuple(x.shape)}")
+        emb = self.drop(self.embedding(x))  # (B, T, E)
+        out, state = self.rnn(emb, state)  # (B, T, H); h_n: (L, B, H)
+        return self.head(self.drop(out)), state  # (B, T, V)
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())  # parameters() counts tied weights once
+
+    def describe(self) -> dict:
+        return asdict(self.config)
+
+
+def lm_loss(model: nn.Module, batch) -> torch.Tensor:
+    """Mean cross-entropy (nats per token) of a batch-first LM. batch: x, y: (B, T)."""
+    x, y = batch
+    logits, _ = model(x)  # (B, T, V)
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+
+
+def seed_lm_loss(model: nn.Module, batch) -> torch.Tensor:
+    """The same loss for the article's time-first ``RNNLanguageModel``: (B, T) → (T, B) first."""
+    x, y = batch
+    logits = model(x.t())  # (T, B, V)
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.t().reshape(-1))
+
+
+@torch.no_grad()
+def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, steps: int = 64, streams: int = 16) -> float:
+    """Perplexity of a long token stream, reading it as ``streams`` contiguous pieces with the
+    hidden state carried from chunk to chunk — every token predicted once, with its history.
+
+    ids: (N,) → exp(mean cross-entropy over the predicted tokens).
+    """
+    was_training = model.training
+    model.eval()
+    n = (len(ids) - 1) // streams
+    if n < 1:
+        raise ValueError(f"{len(ids)} tokens are too few for {streams} streams")
+    device = next(model.parameters()).device
+    x_all = ids[: n * streams].view(streams, n).to(device)  # (S, n)
+    y_all = ids[1: n * streams + 1].view(streams, n).to(device)
+    state, nll, count = None, 0.0, 0
+    for start in range(0, n, steps):
+        x, y = x_all[:, start:start + steps], y_all[:, start:start + steps]  # (S, T)
+        logits, state = model(x, state)
+        nll += F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="sum").item()
+        count += y.numel()
+    model.train(was_training)
+    return math.exp(nll / count)
+
+
+def _check_sampling(vocab_size: int, strategy: str, temperature: float, top_k: int | None) -> None:
+    if strategy not in ("sample", "greedy"):
+        raise ValueError(f"strategy must be 'sample' or 'greedy', got {strategy!r}")
+    if not isinstance(temperature, (int, float)) or not math.isfinite(temperature) or temperature <= 0:
+        raise ValueError(
+            f"temperature must be > 0 (1.0 samples from the model as it is; lower is more conservative); "
+            f"got {temperature!r}. For always-the-most-likely output use strategy='greedy'"
+        )
+    if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= vocab_size):
+        raise ValueError(f"top_k must be a whole number from 1 to the vocabulary size ({vocab_size}), or None; got {top_k!r}")
+
+
+def next_token_distribution(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None) -> torch.Tensor:
+    """logits: (V,) → probabilities (V,) after temperature and top-k filtering."""
+    logits = logits / temperature
+    if top_k is not None and top_k < logits.numel():
+        kth = torch.topk(logits, top_k).values[-1]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    return torch.softmax(logits, dim=-1)
+
+
+@contextmanager
+def _without_onednn():
+    """oneDNN off for one-token steps (see ``generate``); quiet about its TF32 notice."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+        with torch.backends.mkldnn.flags(enabled=False):
+            yield
+
+
+def _pick(logits, strategy, temperature, top_k, generator) -> int:
+    if strategy == "greedy":
+        return int(logits.argmax())
+    probs = next_token_distribution(logits, temperature, top_k)
+    return int(torch.multinomial(probs, 1, generator=generator))
+
+
+@torch.no_grad()
+def generate(model: RecurrentLM, prompt_ids: torch.Tensor, length: int, *, strategy: str = "sample",
+             temperature: float = 1.0, top_k: int | None = None, seed: int | None = 0) -> list[int]:
+    """Continue ``prompt_ids`` (P,) by ``length`` tokens, carrying the hidden state: O(1) per token.
+
+    The prompt is read once (B=1, T=P); then each new token is fed alone (B=1, T=1) with the
+    state from the step before. oneDNN is switched off while stepping: for one token at a time
+    on a CPU it is 2–7× slower than the plain kernels (training keeps it on).
+    """
+    _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
+    if not isinstance(length, int) or length < 0:
+        raise ValueError(f"length must be a whole number ≥ 0, got {length!r}")
+    prompt_ids = torch.as_tensor(prompt_ids, dtype=torch.long)
+    if prompt_ids.numel() == 0:
+        raise ValueError("the prompt is empty: give at least one token to start from")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    out: list[int] = []
+    with _without_onednn():
+        logits, state = model(prompt_ids.view(1, -1).to(device))  # (1, P, V)
+        last = logits[0, -1].float().cpu()  # (V,)
+        for _ in range(length):
+            token = _pick(last, strategy, temperature, top_k, generator)
+            out.append(token)
+            logits, state = model(torch.tensor([[token]], device=device), state)  # (1, 1, V)
+            last = logits[0, -1].float().cpu()
+    model.train(was_training)
+    return out
+
+
+@torch.no_grad()
+def generate_by_rereading(model: RecurrentLM, prompt_ids: torch.Tensor, length: int, *, strategy: str = "sample",
+                          temperature: float = 1.0, top_k: int | None = None, seed: int | None = 0) -> list[int]:
+    """The slow reference: re-run the model over the whole text so far for every new token,
+    O(length²). ``generate`` must produce the same tokens (tests check it)."""
+    _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
+    was_training = model.training
+    model.eval()
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    ids = [int(i) for i in torch.as_tensor(prompt_ids).view(-1)]
+    out = []
+    with _without_onednn():
+        for _ in range(length):
+            logits, _ = model(torch.tensor([ids + out]))
+            out.append(_pick(logits[0, -1].float(), strategy, temperature, top_k, generator))
+    model.train(was_training)
+    return out
+
+
+@torch.no_grad()
+def hidden_activations(model: RecurrentLM, ids: torch.Tensor) -> torch.Tensor:
+    """The last layer's hidden state at every step of ``ids`` (T,): returns (T, H)."""
+    was_training = model.training
+    model.eval()
+    emb = model.embedding(torch.as_tensor(ids).view(1, -1))  # (1, T, E)
+    out, _ = model.rnn(emb)  # (1, T, H)
+    model.train(was_training)
+    return out[0]

@@ -1,0 +1,158 @@
+"""Text for notebooks 02 and 03: the Shakespeare corpus, tokens, vocabularies, (B, T) windows.
+
+    text = shakespeare("train")                    # str: every training play, in a fixed order
+    tokens = words(text)                           # ["first", "citizen", ":", ...]
+    vocab = Vocab.build(tokens, max_size=10_000)   # rarer words become <unk>
+    x, y = lm_windows(vocab.encode(tokens), steps=35)   # x, y: (N, T); y is x shifted by one
+
+The corpus is split by whole play (``data/shakespeare/plays.csv``), never by shuffled lines,
+so validation and test text comes from plays the model has never read.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from .paths import data_dir
+
+__all__ = ["plays", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
+
+SPLITS = ("train", "valid", "test")
+
+
+def _corpus_dir() -> Path:
+    folder = data_dir() / "shakespeare"
+    if not (folder / "plays.csv").exists():
+        raise FileNotFoundError(
+            f"the Shakespeare corpus is missing ({folder / 'plays.csv'}). It ships with the course: "
+            "restore it with `git checkout -- data/`, or rebuild it with scripts/build_shakespeare.py"
+        )
+    return folder
+
+
+def plays(split: str | None = None) -> list[dict]:
+    """Rows of ``plays.csv`` (play, title, genre, split, …), optionally for one split."""
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}; got {split!r}")
+    with open(_corpus_dir() / "plays.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [r for r in rows if split is None or r["split"] == split]
+
+
+def shakespeare(split: str = "train", max_chars: int | None = None) -> str:
+    """The cleaned text of every play in ``split``, joined in ``plays.csv`` order.
+
+    ``max_chars`` keeps only the beginning (a contiguous block), for quick experiments.
+    """
+    folder = _corpus_dir()
+    texts = [(folder / r["genre"] / f"{r['play']}.txt").read_text(encoding="utf-8") for r in plays(split)]
+    text = "\n".join(texts)
+    return text if max_chars is None else text[:max_chars]
+
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+|[.,!?;:\-]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words (with inner apostrophes: "ne'er") and punctuation marks as tokens."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass
+class Vocab:
+    """Word ↔ index. Index 0 is ``<unk>``: every word outside the vocabulary maps to it."""
+
+    itos: list[str]
+
+    UNK = "<unk>"
+
+    def __post_init__(self):
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+
+    @classmethod
+    def build(cls, tokens: list[str], max_size: int = 10_000, min_freq: int = 1) -> "Vocab":
+        """The ``max_size`` most frequent tokens (ties broken alphabetically) seen ≥ ``min_freq`` times."""
+        if not isinstance(max_size, int) or max_size < 2:
+            raise ValueError(f"max_size must be a whole number ≥ 2 (<unk> plus at least one word), got {max_size!r}")
+        if not isinstance(min_freq, int) or min_freq < 1:
+            raise ValueError(f"min_freq must be a whole number ≥ 1, got {min_freq!r}")
+        counts = Counter(tokens)
+        ranked = sorted((w for w, c in counts.items() if c >= min_freq), key=lambda w: (-counts[w], w))
+        return cls([cls.UNK] + ranked[: max_size - 1])
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.stoi
+
+    def encode(self, tokens: list[str]) -> torch.Tensor:
+        """(N,) int64 indices; unknown words become 0 (``<unk>``)."""
+        return torch.tensor([self.stoi.get(t, 0) for t in tokens], dtype=torch.long)
+
+    def decode(self, ids) -> list[str]:
+        return [self.itos[int(i)] for i in ids]
+
+    def coverage(self, tokens: list[str]) -> float:
+        """Share of ``tokens`` the vocabulary knows (not ``<unk>``)."""
+        return sum(t in self.stoi for t in tokens) / max(len(tokens), 1)
+
+
+@dataclass
+class CharVocab:
+    """Character ↔ index, built from the training text. Unknown characters are an error."""
+
+    itos: list[str]
+
+    def __post_init__(self):
+        self.stoi = {c: i for i, c in enumerate(self.itos)}
+
+    @classmethod
+    def build(cls, text: str) -> "CharVocab":
+        return cls(sorted(set(text)))
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def unknown(self, text: str) -> list[str]:
+        return sorted(set(text) - set(self.stoi))
+
+    def encode(self, text: str) -> torch.Tensor:
+        missing = self.unknown(text)
+        if missing:
+            raise ValueError(
+                f"characters not in the vocabulary: {missing!r}. The model knows {len(self)} characters "
+                f"(letters, digits and {''.join(c for c in self.itos if not c.isalnum())!r})"
+            )
+        return torch.tensor([self.stoi[c] for c in text], dtype=torch.long)
+
+    def decode(self, ids) -> str:
+        return "".join(self.itos[int(i)] for i in ids)
+
+
+def lm_windows(ids: torch.Tensor, steps: int, stride: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cut a token stream into language-modeling examples.
+
+    ids: (N,) → x: (W, T) and y: (W, T) with ``y[w, t] == ids[start_w + t + 1]``: the target at
+    every position is the *next* token. Windows start every ``stride`` tokens (default ``steps``:
+    no overlap), and every token but the last is an input exactly once when ``stride == steps``.
+    """
+    if ids.dim() != 1:
+        raise ValueError(f"ids must be a 1-D token stream (N,), got shape {tuple(ids.shape)}")
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps (T) must be a whole number ≥ 1, got {steps!r}")
+    stride = steps if stride is None else stride
+    if not isinstance(stride, int) or stride < 1:
+        raise ValueError(f"stride must be a whole number ≥ 1, got {stride!r}")
+    if len(ids) < steps + 1:
+        raise ValueError(f"the stream has {len(ids)} tokens; a window of T={steps} needs at least {steps + 1}")
+    starts = torch.arange(0, len(ids) - steps, stride)  # (W,)
+    offsets = torch.arange(steps)  # (T,)
+    idx = starts[:, None] + offsets[None, :]  # (W, T)
+    return ids[idx], ids[idx + 1]
