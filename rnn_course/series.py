@@ -1,0 +1,732 @@
+"""Time series for notebooks 05 (stock prices) and 06 (electricity load): data, windows,
+splits by time, walk-forward evaluation, honest baselines and metrics.
+
+    load = load_taylor()                          # Series "load_mw", every 30 min, 4,032 points (12 weeks)
+    split = time_split(load, train_end=0.75, valid_end=0.875)   # by time, never shuffled
+    scaler = Scaler().fit(load.to_numpy()[split.train])          # statistics of the training part only
+    z = scaler.transform(load.to_numpy())
+    x, y = make_windows(z[split.train], window=336, horizon=48)  # x: (N, T, F=1), y: (N, H)
+
+    origins = walk_forward_origins(len(load), first_origin=split.valid_end, step=48, horizon=48)
+    x_test = windows_at(z, origins, window=336)         # (O, T, F): each ends just before its origin
+    truth = targets_at(load, origins, horizon=48)       # (O, H)
+    naive = seasonal_naive(load, origins, horizon=48, season=336)    # (O, H): same time last week
+    mape(truth, naive), mape(truth, scaler.inverse_transform(model(x_test)))
+
+Axis letters: N windows, T time steps in a window, F features, H the horizon (steps ahead),
+O forecast origins. A forecast *origin* ``o`` is a position in the series: a forecast made
+there may use ``series[:o]`` and nothing else, and predicts ``series[o : o + H]``.
+
+Windows and model inputs are float32 torch tensors; everything on the original scale
+(baselines, targets, metrics) is float64 NumPy. Nothing here downloads anything: the data
+ships in ``data/timeseries/`` (see data/README.md and scripts/extract_timeseries.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .paths import data_dir
+
+__all__ = [
+    "load_msft", "load_taylor", "check_series",
+    "make_windows", "windows_at", "targets_at",
+    "TimeSplit", "time_split", "walk_forward_origins", "walk_forward",
+    "Scaler",
+    "persistence", "drift", "seasonal_naive", "exp_smoothing_forecast",
+    "mae", "rmse", "mape", "direction_accuracy", "diebold_mariano",
+    "calendar_features",
+]
+
+TAYLOR_FREQ = "30min"
+
+
+# --------------------------------------------------------------------------- loading
+
+def _timeseries_file(name: str):
+    path = data_dir() / "timeseries" / name
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing. It ships with the course: restore it with `git checkout -- data/`, "
+            "or rebuild it with scripts/extract_timeseries.py (its docstring says how)"
+        )
+    return path
+
+
+def load_msft() -> pd.DataFrame:
+    """Daily Microsoft share prices, 13 March 1986 – 10 November 2017 (7,983 trading days).
+
+    A DataFrame indexed by ``date`` (a DatetimeIndex of trading days: no weekends or market
+    holidays, so no fixed frequency) with float columns ``open``, ``high``, ``low``,
+    ``close`` (US dollars, adjusted for splits) and an integer ``volume`` (shares traded).
+    """
+    df = pd.read_csv(_timeseries_file("msft.csv"), parse_dates=["date"], date_format="%Y-%m-%d",
+                     index_col="date",
+                     dtype={"open": "float64", "high": "float64", "low": "float64", "close": "float64",
+                            "volume": "int64"})
+    return check_series(df)
+
+
+def load_taylor() -> pd.Series:
+    """Half-hourly electricity demand in England and Wales, Monday 5 June – Sunday 27 August 2000.
+
+    A float Series named ``load_mw`` (megawatts), 4,032 points (12 weeks × 7 days × 48), with
+    a DatetimeIndex named ``timestamp`` at a 30-minute frequency, starting 2000-06-05 00:00.
+    """
+    df = pd.read_csv(_timeseries_file("taylor_load.csv"), parse_dates=["timestamp"],
+                     date_format="%Y-%m-%dT%H:%M", index_col="timestamp", dtype={"load_mw": "float64"})
+    load = check_series(df["load_mw"], freq=TAYLOR_FREQ)
+    load.index = pd.DatetimeIndex(load.index, freq=TAYLOR_FREQ, name="timestamp")
+    return load
+
+
+def check_series(obj, freq: str | None = None):
+    """Check that ``obj`` (a pandas Series or DataFrame) is a clean time series; return it unchanged.
+
+    Raises ``ValueError`` naming the first offending timestamp and what to do, if the index is
+    not a DatetimeIndex, is not sorted, has duplicates, if a value is missing (NaN) or infinite,
+    or — when ``freq`` is given (``"30min"``, ``"h"``, ``"D"``, ``"B"``, …) — if a timestamp
+    is missing from, or falls off, the regular grid that starts at the first timestamp.
+    """
+    if not isinstance(obj, (pd.Series, pd.DataFrame)):
+        raise TypeError(f"check_series needs a pandas Series or DataFrame, got {type(obj).__name__}")
+    index = obj.index
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ValueError(
+            f"the index is a {type(index).__name__}, not a DatetimeIndex: set one, e.g. "
+            "df = df.set_index(pd.to_datetime(df['date']))"
+        )
+    if len(index) == 0:
+        raise ValueError("the series is empty")
+    if index.hasnans:
+        pos = int(np.flatnonzero(index.isna())[0])
+        raise ValueError(f"the index has a missing timestamp (NaT) at position {pos}: drop those rows, "
+                         "e.g. obj = obj[obj.index.notna()]")
+    stamps = (index if index.tz is None else index.tz_convert("UTC").tz_localize(None)).to_numpy()
+    steps = np.diff(stamps)
+    if (steps < np.timedelta64(0)).any():
+        pos = int(np.flatnonzero(steps < np.timedelta64(0))[0]) + 1
+        raise ValueError(f"the index is not in time order: {index[pos]} (position {pos}) follows the later "
+                         f"{index[pos - 1]}. Sort it with obj = obj.sort_index()")
+    if (steps == np.timedelta64(0)).any():
+        pos = int(np.flatnonzero(steps == np.timedelta64(0))[0]) + 1
+        raise ValueError(f"duplicate timestamp {index[pos]}: keep one row per time, e.g. "
+                         "obj = obj[~obj.index.duplicated()] or obj = obj.groupby(level=0).mean()")
+    frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+    bad = frame.isna()
+    numeric = frame.select_dtypes("number")
+    if not numeric.empty:
+        bad = bad | np.isinf(numeric).reindex(columns=frame.columns, fill_value=False)
+    if bad.to_numpy().any():
+        rows = bad.any(axis=1).to_numpy()
+        pos = int(np.flatnonzero(rows)[0])
+        cols = [str(c) for c in frame.columns[bad.iloc[pos].to_numpy()]]
+        where = "" if isinstance(obj, pd.Series) else f" in column(s) {', '.join(cols)}"
+        raise ValueError(
+            f"missing or infinite value at {index[pos]}{where} ({int(rows.sum())} row(s) in all). "
+            "Fill short gaps with obj = obj.interpolate(), or drop the rows with obj = obj.dropna()"
+        )
+    if freq is not None:
+        grid = pd.date_range(index[0], index[-1], freq=freq)
+        off = index.difference(grid)
+        if len(off):
+            raise ValueError(
+                f"{off[0]} is not on the {freq!r} grid that starts at {index[0]}: "
+                f"resample the series with obj = obj.resample({freq!r}).mean()"
+            )
+        missing = grid.difference(index)
+        if len(missing):
+            raise ValueError(
+                f"gap: no value at {missing[0]} ({len(missing)} of the {len(grid)} {freq!r} steps are missing). "
+                f"Insert the missing rows with obj = obj.asfreq({freq!r}), then fill them with "
+                "obj.interpolate() (short gaps) or cut the series where the gap is"
+            )
+    return obj
+
+
+# --------------------------------------------------------------------------- windows
+
+def _numpy(values, what: str) -> np.ndarray:
+    if torch.is_tensor(values):
+        values = values.detach().cpu().numpy()
+    elif isinstance(values, (pd.Series, pd.DataFrame)):
+        values = values.to_numpy()
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be numbers (an array, tensor, Series or DataFrame)") from None
+    return arr
+
+
+def _table(values, what: str) -> tuple[np.ndarray, list | None]:
+    """values → (L, F) float64 array, plus the column names of a DataFrame."""
+    columns = list(values.columns) if isinstance(values, pd.DataFrame) else None
+    arr = _numpy(values, what)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{what} must be 1-D (L,) or 2-D (L, F), got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        pos = int(np.flatnonzero(~np.isfinite(arr).all(axis=1))[0])
+        raise ValueError(f"{what} has a missing or infinite value at position {pos}: "
+                         "fill or drop it first (check_series finds such problems)")
+    return arr, columns
+
+
+def _whole(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _target_columns(target_cols, columns: list | None, n_features: int) -> tuple[list[int], bool]:
+    """(column positions, squeeze) — squeeze: y has no feature axis (one target)."""
+    if target_cols is None:
+        return list(range(n_features)), n_features == 1
+    single = _whole(target_cols) or isinstance(target_cols, str)
+    wanted = [target_cols] if single else list(target_cols)
+    if not wanted:
+        raise ValueError("target_cols is empty: name at least one column to predict")
+    picked = []
+    for c in wanted:
+        if isinstance(c, str):
+            if columns is None or c not in columns:
+                raise ValueError(f"target column {c!r} not found; the columns are {columns}"
+                                 if columns else f"target column {c!r}: names need a DataFrame; use positions 0..{n_features - 1}")
+            picked.append(columns.index(c))
+        elif _whole(c) and -n_features <= c < n_features:
+            picked.append(int(c) % n_features)
+        else:
+            raise ValueError(f"target column {c!r} does not exist: the series has {n_features} feature(s), "
+                             f"positions 0..{n_features - 1}")
+    return picked, single
+
+
+def make_windows(values, window: int, horizon: int = 1, *, target_cols=None, stride: int = 1
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cut a series into (input window, what comes next) training examples.
+
+    values: (L,) or (L, F) — an array, tensor, Series or DataFrame, already scaled.
+    Returns float32 tensors
+
+        x: (N, T, F)          x[i] = values[s_i : s_i + T]            with T = window, s_i = i·stride
+        y: (N, H)             y[i] = values[s_i + T : s_i + T + H]    with H = horizon — one target
+        y: (N, H, F_target)   … the same, for several target columns
+
+    so the target of window i is the ``horizon`` values right after the window ends (the
+    window's forecast origin is ``s_i + T``). **Target shape:** y has no feature axis when
+    there is one target — a 1-D series, a one-column table, or ``target_cols`` given as one
+    column (``3`` or ``"close"``) — so a model ending in ``nn.Linear(hidden, H)`` matches it;
+    a list (``[3]``, ``["close", "volume"]``), or several columns with ``target_cols=None``,
+    keeps the feature axis. Column names need a DataFrame.
+    """
+    arr, columns = _table(values, "values")
+    length, n_features = arr.shape
+    for name, v in (("window", window), ("horizon", horizon), ("stride", stride)):
+        if not _whole(v):
+            raise ValueError(f"{name} must be a whole number, got {v!r}")
+    if window < 1:
+        raise ValueError(f"window (T) must be at least 1 time step, got {window}")
+    if horizon < 1:
+        raise ValueError(f"a horizon of {horizon} predicts nothing: horizon (H) is how many steps after "
+                         "the window to predict; use horizon=1 for the next step")
+    if stride < 1:
+        raise ValueError(f"stride must be at least 1 (1: a window starting at every step), got {stride}")
+    if window + horizon > length:
+        raise ValueError(f"a window of T={window} plus a horizon of H={horizon} needs at least "
+                         f"{window + horizon} time steps, but the series has {length}: "
+                         "use a shorter window or horizon, or a longer series")
+    targets, squeeze = _target_columns(target_cols, columns, n_features)
+    starts = np.arange(0, length - window - horizon + 1, stride)          # (N,)
+    x = arr[starts[:, None] + np.arange(window)]                           # (N, T, F)
+    y = arr[(starts[:, None] + window + np.arange(horizon))[:, :, None], targets]  # (N, H, F_target)
+    if squeeze:
+        y = y[:, :, 0]                                                     # (N, H)
+    return torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y.astype(np.float32))
+
+
+def _origin_array(origins, length: int, *, need_before: int, need_after: int, what: str) -> np.ndarray:
+    """Validate forecast origins: whole numbers with need_before ≤ o ≤ length − need_after."""
+    if isinstance(origins, (int, np.integer)):
+        origins = [origins]
+    arr = np.asarray(list(origins))
+    if arr.ndim != 1 or len(arr) == 0:
+        raise ValueError("origins must be a non-empty list of positions (see walk_forward_origins)")
+    if not all(_whole(o) for o in arr.tolist()):
+        raise ValueError(f"origins must be whole-number positions in the series, got {arr[:5].tolist()}…")
+    arr = arr.astype(np.int64)
+    low, high = int(arr.min()), int(arr.max())
+    if low < need_before:
+        raise ValueError(f"origin {low} has only {low} earlier value(s), and {what} needs {need_before}: "
+                         f"start the origins at {need_before} or later")
+    if high > length - need_after:
+        raise ValueError(f"origin {high} needs values up to position {high + need_after - 1}, but the series "
+                         f"ends at {length - 1}: the last usable origin is {length - need_after}")
+    return arr
+
+
+def windows_at(values, origins, window: int) -> torch.Tensor:
+    """The model inputs for forecasts made at ``origins``: x: (O, T, F) float32, x[k] = values[o_k − T : o_k].
+
+    Each window ends just before its origin, so a model fed these sees nothing from the
+    origin on. values: (L,) or (L, F), scaled the same way as the training windows.
+    """
+    arr, _ = _table(values, "values")
+    if not _whole(window) or window < 1:
+        raise ValueError(f"window (T) must be a whole number ≥ 1, got {window!r}")
+    o = _origin_array(origins, len(arr), need_before=window, need_after=0, what=f"a window of T={window}")
+    return torch.from_numpy(arr[(o[:, None] - window + np.arange(window))].astype(np.float32))
+
+
+def _series_1d(series, what: str = "series") -> np.ndarray:
+    if isinstance(series, pd.DataFrame):
+        if series.shape[1] != 1:
+            raise ValueError(f"{what} must be one series; pick a column, e.g. prices['close']")
+        series = series.iloc[:, 0]
+    arr = _numpy(series, what)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be 1-D (L,), got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        pos = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ValueError(f"{what} has a missing or infinite value at position {pos}: fill or drop it first")
+    return arr
+
+
+def targets_at(series, origins, horizon: int) -> np.ndarray:
+    """What actually happened after each origin: (O, H) float64, row k = series[o_k : o_k + H]."""
+    arr = _series_1d(series)
+    _check_horizon(horizon)
+    o = _origin_array(origins, len(arr), need_before=0, need_after=horizon, what="a target")
+    return arr[o[:, None] + np.arange(horizon)]
+
+
+def _check_horizon(horizon) -> None:
+    if not _whole(horizon) or horizon < 1:
+        raise ValueError(f"a horizon of {horizon!r} predicts nothing: horizon (H) must be a whole number ≥ 1")
+
+
+# --------------------------------------------------------------------------- splits and walk-forward
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """Positions of a series split by time: train ``[0, train_end)``, valid ``[train_end, valid_end)``,
+    test ``[valid_end, n)``. Never shuffled: everything in valid comes after all of train."""
+
+    n: int
+    train_end: int
+    valid_end: int
+    index: pd.DatetimeIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def train(self) -> slice:
+        return slice(0, self.train_end)
+
+    @property
+    def valid(self) -> slice:
+        return slice(self.train_end, self.valid_end)
+
+    @property
+    def test(self) -> slice:
+        return slice(self.valid_end, self.n)
+
+    def sizes(self) -> dict[str, int]:
+        return {"train": self.train_end, "valid": self.valid_end - self.train_end, "test": self.n - self.valid_end}
+
+    def __str__(self) -> str:
+        lines = []
+        for name in ("train", "valid", "test"):
+            part = getattr(self, name)
+            span = f"positions {part.start}–{part.stop - 1}"
+            if self.index is not None:
+                span += f"  ({self.index[part.start]} … {self.index[part.stop - 1]})"
+            lines.append(f"{name:5s} {part.stop - part.start:>7,} steps  {span}")
+        return "\n".join(lines)
+
+
+def _position(bound, n: int, index: pd.DatetimeIndex | None, name: str) -> int:
+    if isinstance(bound, bool):
+        raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
+    if _whole(bound):
+        return int(bound)
+    if isinstance(bound, float):
+        if not 0 < bound < 1:
+            raise ValueError(f"{name}={bound}: a fraction must lie between 0 and 1 (e.g. 0.7); "
+                             "for a position pass a whole number")
+        return int(math.floor(bound * n))
+    if isinstance(bound, (str, pd.Timestamp, np.datetime64)) or hasattr(bound, "year"):
+        if index is None:
+            raise ValueError(f"{name}={bound!r} is a date, which needs a DatetimeIndex (pass the Series or "
+                             "its index, not a length)")
+        return int(index.searchsorted(pd.Timestamp(bound), side="left"))
+    raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
+
+
+def time_split(index_or_len, train_end, valid_end) -> TimeSplit:
+    """Split a series by time into train, valid and test.
+
+    ``index_or_len``: a length, a DatetimeIndex, or a Series/DataFrame (its index is used).
+    Each bound is a position (``2688``), a fraction of the length (``0.7``: floor(0.7·n)), or,
+    with a DatetimeIndex, a date (``"2000-07-31"``: the part *ends before* that time).
+    Every part must be non-empty.
+    """
+    index = None
+    if _whole(index_or_len):
+        n = int(index_or_len)
+    else:
+        if isinstance(index_or_len, (pd.Series, pd.DataFrame)):
+            index_or_len = index_or_len.index
+        n = len(index_or_len)
+        if isinstance(index_or_len, pd.DatetimeIndex):
+            index = index_or_len
+    if n < 3:
+        raise ValueError(f"a series of {n} steps cannot be split into train, valid and test")
+    a = _position(train_end, n, index, "train_end")
+    b = _position(valid_end, n, index, "valid_end")
+    if not 0 < a < b < n:
+        raise ValueError(f"the split needs 0 < train_end < valid_end < n so that every part is non-empty; "
+                         f"got train_end={a}, valid_end={b}, n={n}")
+    return TimeSplit(n, a, b, index)
+
+
+def walk_forward_origins(n, *, first_origin: int, step: int, horizon: int) -> list[int]:
+    """Forecast origins first_origin, first_origin + step, … — every one whose horizon fits in the series.
+
+    ``n``: the series length (or the series). At origin o a forecast may use positions < o
+    and is scored on positions o … o + horizon − 1, so the last origin is at most n − horizon.
+    With ``step == horizon`` the scored stretches tile the test period without overlap.
+    """
+    if not _whole(n):
+        n = len(n)
+    for name, v in (("first_origin", first_origin), ("step", step), ("horizon", horizon)):
+        if not _whole(v):
+            raise ValueError(f"{name} must be a whole number, got {v!r}")
+    if first_origin < 1:
+        raise ValueError(f"first_origin must be ≥ 1 (a forecast needs some past), got {first_origin}")
+    if step < 1:
+        raise ValueError(f"step must be ≥ 1, got {step}")
+    _check_horizon(horizon)
+    if first_origin + horizon > n:
+        raise ValueError(f"no origin fits: first_origin={first_origin} plus horizon={horizon} runs past the "
+                         f"end of the series (n={n}); start earlier or forecast fewer steps")
+    return list(range(int(first_origin), int(n) - int(horizon) + 1, int(step)))
+
+
+def walk_forward(series, origins, horizon: int, forecast: Callable[[np.ndarray, int], Sequence[float]]
+                 ) -> np.ndarray:
+    """Run ``forecast(past, horizon)`` at every origin; return the forecasts, (O, H) float64.
+
+    ``past`` is a *read-only* float64 array of ``series[:o]`` — the data before the origin and
+    nothing else — so a forecaster cannot peek at the values it is scored on. ``forecast`` must
+    return ``horizon`` numbers. Use it for forecasters that refit at each origin:
+
+        walk_forward(load, origins, 48, lambda past, h: exp_smoothing_forecast(past, h, 336))
+    """
+    arr = _series_1d(series)
+    _check_horizon(horizon)
+    o = _origin_array(origins, len(arr), need_before=1, need_after=0, what="a forecast")
+    out = np.empty((len(o), horizon))
+    for k, origin in enumerate(o.tolist()):
+        past = arr[:origin].view()
+        past.flags.writeable = False
+        pred = np.asarray(forecast(past, horizon), dtype=np.float64)
+        if pred.shape != (horizon,):
+            raise ValueError(f"forecast(past, horizon) returned shape {pred.shape} at origin {origin}; "
+                             f"it must return {horizon} values, shape ({horizon},)")
+        out[k] = pred
+    return out
+
+
+# --------------------------------------------------------------------------- scaling
+
+@dataclass
+class Scaler:
+    """Standardisation, z = (x − mean) / std, with statistics from the training data only.
+
+    ``fit(train_values)`` stores ``mean`` and ``std`` as plain floats (a 1-D series) or NumPy
+    arrays of shape (F,) (a table, one per column) — copies, so changing the data later
+    changes nothing here. ``transform``/``inverse_transform`` accept arrays, tensors and
+    pandas objects, and return the same kind.
+    """
+
+    mean: float | np.ndarray | None = None
+    std: float | np.ndarray | None = None
+
+    @property
+    def fitted(self) -> bool:
+        return self.mean is not None and self.std is not None
+
+    def fit(self, train_values) -> "Scaler":
+        arr = _numpy(train_values, "train_values")
+        if arr.ndim not in (1, 2):
+            raise ValueError(f"train_values must be 1-D (L,) or 2-D (L, F), got shape {arr.shape}")
+        if len(arr) < 2:
+            raise ValueError(f"fit needs at least 2 training values, got {len(arr)}")
+        if not np.isfinite(arr).all():
+            pos = int(np.flatnonzero(~np.isfinite(arr.reshape(len(arr), -1)).all(axis=1))[0])
+            raise ValueError(f"train_values has a missing or infinite value at position {pos}: "
+                             "fill or drop it before fitting")
+        mean, std = arr.mean(axis=0), arr.std(axis=0)
+        if np.any(std == 0):
+            cols = np.flatnonzero(np.atleast_1d(std) == 0).tolist()
+            which = "the series is" if arr.ndim == 1 else f"column(s) {cols} are"
+            raise ValueError(f"{which} constant in the training data (std 0), so they cannot be "
+                             "standardised: drop constant columns")
+        if arr.ndim == 1:
+            self.mean, self.std = float(mean), float(std)
+        else:
+            self.mean, self.std = mean.copy(), std.copy()
+        return self
+
+    def _stats_for(self, values):
+        if not self.fitted:
+            raise RuntimeError("this Scaler is not fitted: call scaler.fit(train_values) on the training "
+                               "part only, then transform")
+        if isinstance(self.mean, np.ndarray):
+            width = values.shape[-1] if getattr(values, "ndim", 0) >= 1 else None
+            if width != len(self.mean):
+                raise ValueError(f"the scaler was fitted on {len(self.mean)} columns, but the values have "
+                                 f"shape {tuple(values.shape)}; for one column use scaler.column(j)")
+        if torch.is_tensor(values):
+            as_t = lambda s: torch.as_tensor(s, dtype=values.dtype, device=values.device)  # noqa: E731
+            return as_t(self.mean), as_t(self.std)
+        return self.mean, self.std
+
+    def transform(self, values):
+        """(x − mean) / std."""
+        if isinstance(values, (list, tuple)):
+            values = np.asarray(values, dtype=np.float64)
+        mean, std = self._stats_for(values)
+        return (values - mean) / std
+
+    def inverse_transform(self, values):
+        """z · std + mean: back to the original units (e.g. a model's scaled forecasts)."""
+        if isinstance(values, (list, tuple)):
+            values = np.asarray(values, dtype=np.float64)
+        mean, std = self._stats_for(values)
+        return values * std + mean
+
+    def column(self, j: int) -> "Scaler":
+        """The scaler of one column of a table scaler, e.g. to un-scale forecasts of the target column."""
+        if not self.fitted:
+            raise RuntimeError("this Scaler is not fitted: call scaler.fit(train_values) first")
+        if not isinstance(self.mean, np.ndarray):
+            return Scaler(self.mean, self.std)
+        if not _whole(j) or not -len(self.mean) <= j < len(self.mean):
+            raise ValueError(f"column {j!r} does not exist: the scaler has {len(self.mean)} columns")
+        return Scaler(float(self.mean[j]), float(self.std[j]))
+
+
+# --------------------------------------------------------------------------- baselines
+
+def persistence(series, origins, horizon: int) -> np.ndarray:
+    """The last value before each origin, repeated: (O, H) float64. For prices, a random walk."""
+    arr = _series_1d(series)
+    _check_horizon(horizon)
+    o = _origin_array(origins, len(arr), need_before=1, need_after=0, what="persistence")
+    return np.repeat(arr[o - 1][:, None], horizon, axis=1)
+
+
+def drift(series, origins, horizon: int, *, train_end: int) -> np.ndarray:
+    """Random walk with drift: the last value plus h times the average step of the training data.
+
+    slope = (series[train_end − 1] − series[0]) / (train_end − 1), estimated on the training
+    part only; forecast h steps ahead of origin o = series[o − 1] + h · slope, h = 1 … H.
+    Every origin must be ≥ train_end, so the slope never uses data from after an origin.
+    (For prices, apply it to log prices to get a constant growth *rate*.)
+    """
+    arr = _series_1d(series)
+    _check_horizon(horizon)
+    if not _whole(train_end) or not 2 <= train_end <= len(arr):
+        raise ValueError(f"train_end must be a position between 2 and {len(arr)} (the slope needs two "
+                         f"training values), got {train_end!r}")
+    o = _origin_array(origins, len(arr), need_before=train_end, need_after=0,
+                      what=f"drift estimated on series[:{train_end}]")
+    slope = (arr[train_end - 1] - arr[0]) / (train_end - 1)
+    return arr[o - 1][:, None] + slope * np.arange(1, horizon + 1)[None, :]
+
+
+def seasonal_naive(series, origins, horizon: int, season: int) -> np.ndarray:
+    """The value one season earlier: (O, H) float64.
+
+    The forecast for position t = o + h is the last observed value at the same point of the
+    season, series[t − season·k] with the smallest k that lands before the origin (k = 1
+    while h < season). Half-hourly data: season=48 is "same time yesterday", season=336
+    "same time last week".
+    """
+    arr = _series_1d(series)
+    _check_horizon(horizon)
+    if not _whole(season) or season < 1:
+        raise ValueError(f"season must be a whole number of steps ≥ 1 (48: a day of half-hours), got {season!r}")
+    o = _origin_array(origins, len(arr), need_before=season, need_after=0, what=f"a season of {season}")
+    h = np.arange(horizon)
+    return arr[o[:, None] + h[None, :] - season * (h[None, :] // season + 1)]
+
+
+def exp_smoothing_forecast(train_series, horizon: int, seasonal_periods: int | None = None, *,
+                           trend: str | None = None, damped_trend: bool = False) -> np.ndarray:
+    """Holt–Winters exponential smoothing (statsmodels' ``ExponentialSmoothing``), fitted on
+    ``train_series`` and forecast ``horizon`` steps past its end: (H,) float64.
+
+    ``seasonal_periods``: the season length (48 or 336 for half-hourly load), or None for no
+    seasonality. ``trend``: None, "add" or "mul". Seasonality is additive; its initial state
+    uses statsmodels' "heuristic" initialisation (fast, and the only practical choice for a
+    336-step season); without seasonality the initial state is estimated. To evaluate on
+    walk-forward origins, refit at each one:
+    ``walk_forward(series, origins, H, lambda past, h: exp_smoothing_forecast(past, h, 336))``.
+    """
+    try:
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    except ImportError:
+        raise ImportError("exp_smoothing_forecast needs statsmodels: `pip install statsmodels` "
+                          "(the course pins its version in pyproject.toml)") from None
+    arr = _series_1d(train_series, "train_series")
+    _check_horizon(horizon)
+    if trend not in (None, "add", "mul"):
+        raise ValueError(f"trend must be None, 'add' or 'mul', got {trend!r}")
+    if seasonal_periods is not None:
+        if not _whole(seasonal_periods) or seasonal_periods < 2:
+            raise ValueError(f"seasonal_periods must be a whole number ≥ 2 or None, got {seasonal_periods!r}")
+        need = max(2 * seasonal_periods, 10 + 2 * (seasonal_periods // 2))
+        if len(arr) < need:
+            raise ValueError(f"a season of {seasonal_periods} steps needs at least {need} training values "
+                             f"(two full seasons), got {len(arr)}")
+    elif len(arr) < 10:
+        raise ValueError(f"exponential smoothing needs at least 10 training values, got {len(arr)}")
+    model = ExponentialSmoothing(
+        arr, trend=trend, damped_trend=damped_trend,
+        seasonal="add" if seasonal_periods else None, seasonal_periods=seasonal_periods,
+        initialization_method="heuristic" if seasonal_periods else "estimated",
+    )
+    return np.asarray(model.fit().forecast(horizon), dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- metrics
+
+def _pair(y_true, y_pred, names=("y_true", "y_pred")) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _numpy(y_true, names[0]), _numpy(y_pred, names[1])
+    if a.shape != b.shape:
+        raise ValueError(f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}: "
+                         "compare forecasts and truth on the same origins and horizon")
+    if a.size == 0:
+        raise ValueError("nothing to score: the arrays are empty")
+    for name, x in zip(names, (a, b)):
+        if not np.isfinite(x).all():
+            raise ValueError(f"{name} has missing or infinite values: drop or fill them first "
+                             "(returns from .pct_change() or .diff() start with a NaN)")
+    return a, b
+
+
+def mae(y_true, y_pred) -> float:
+    """Mean absolute error, in the units of the series."""
+    a, b = _pair(y_true, y_pred)
+    return float(np.mean(np.abs(a - b)))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Root mean squared error, in the units of the series."""
+    a, b = _pair(y_true, y_pred)
+    return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
+def mape(y_true, y_pred) -> float:
+    """Mean absolute percentage error, in percent: 100 · mean(|y_true − y_pred| / |y_true|)."""
+    a, b = _pair(y_true, y_pred)
+    zeros = np.flatnonzero(a.reshape(-1) == 0)
+    if len(zeros):
+        raise ValueError(f"MAPE divides by the true values, and {len(zeros)} of them are 0 (first at flat "
+                         f"position {zeros[0]}): use mae or rmse for this series")
+    return float(100 * np.mean(np.abs((a - b) / a)))
+
+
+def direction_accuracy(pred_returns, true_returns) -> float:
+    """Share of steps where the predicted return has the same sign as the true one (0 … 1).
+
+    Note the order: predictions first. Steps where the true return is exactly 0 (no move)
+    are left out; a predicted return of 0 counts as wrong on every other step — so
+    persistence (always 0) scores 0, and "always up" is the baseline to beat.
+    """
+    pred, true = _pair(pred_returns, true_returns, ("pred_returns", "true_returns"))
+    moved = true != 0
+    if not moved.any():
+        raise ValueError("every true return is 0: there is no direction to predict")
+    return float(np.mean(np.sign(pred[moved]) == np.sign(true[moved])))
+
+
+def diebold_mariano(errors_a, errors_b, horizon: int = 1, power: int = 2) -> tuple[float, float]:
+    """Diebold–Mariano test of equal forecast accuracy, with the Harvey–Leybourne–Newbold
+    small-sample correction: returns (statistic, two-sided p-value).
+
+    ``errors_a``, ``errors_b``: (O,) forecast errors (truth − forecast) of models A and B on the
+    same targets, in time order (for multi-step forecasts pass one lead time, e.g.
+    ``e[:, h - 1]``). The loss is ``|e| ** power`` (2: squared error, 1: absolute).
+
+    ``horizon`` says how far apart, *counted in origins*, two errors must be before they stop
+    sharing surprises: with an origin at every step and forecasts h steps ahead it is h; with
+    origins ``step`` apart it is ceil(h / step) — so 1 whenever step ≥ h, as with
+    ``walk_forward_origins(..., step=48, horizon=48)``.
+
+    **Sign:** d = loss_A − loss_B; a *negative* statistic means model A is more accurate,
+    positive means model B is. A small p-value (say < 0.05) says the difference is unlikely
+    to be luck.
+
+    Computed by ``statsmodels.tsa.stattools.diebold_mariano_test`` (statsmodels ≥ 0.15) with
+    ``harvey_adj=True`` and ``lags=horizon − 1``: DM = mean(d) / sqrt(S / O), S the long-run
+    variance of d from its first horizon − 1 autocovariances (Newey–West weights), scaled by
+    sqrt((O + 1 − 2h + h(h − 1)/O) / O) and compared with Student's t on O − 1 degrees of
+    freedom. At horizon 1 this is exactly the textbook HLN test (and R's forecast::dm.test).
+    """
+    try:
+        from statsmodels.tsa.stattools import diebold_mariano_test
+    except ImportError:
+        raise ImportError("diebold_mariano needs statsmodels ≥ 0.15: `pip install statsmodels` "
+                          "(the course pins its version in pyproject.toml)") from None
+    e_a, e_b = _pair(errors_a, errors_b, ("errors_a", "errors_b"))
+    if e_a.ndim != 1:
+        raise ValueError(f"errors must be 1-D (O,), got shape {e_a.shape}: for (O, H) multi-step errors "
+                         "test one lead time at a time, e.g. e[:, h - 1] with horizon=h")
+    _check_horizon(horizon)
+    if not isinstance(power, (int, float)) or isinstance(power, bool) or power <= 0:
+        raise ValueError(f"power must be > 0 (2: squared error, 1: absolute error), got {power!r}")
+    n = len(e_a)
+    if n < max(3, 2 * horizon):
+        raise ValueError(f"{n} paired errors are too few for a test at horizon {horizon}; "
+                         "use more forecast origins")
+    d = np.abs(e_a) ** power - np.abs(e_b) ** power
+    if np.allclose(d, d[0], rtol=0, atol=1e-12 * max(1.0, float(np.abs(d).max()))):
+        raise ValueError("the two models' losses differ by the same amount at every origin (often: "
+                         "identical forecasts), so the test has no variance to work with")
+    result = diebold_mariano_test(np.zeros(n), -e_a, -e_b, criterion="poly", power=float(power),
+                                  harvey_adj=True, horizon=horizon, lags=horizon - 1)
+    return float(result.statistic), float(result.pvalue)
+
+
+# --------------------------------------------------------------------------- features
+
+def calendar_features(index) -> pd.DataFrame:
+    """Calendar inputs for a DatetimeIndex (or a Series/DataFrame with one): a float DataFrame
+
+        tod_sin, tod_cos   time of day on a circle (23:30 sits next to 00:00)
+        dow_sin, dow_cos   day of week on a circle (Monday = 0 … Sunday = 6)
+        weekend            1.0 on Saturdays and Sundays, else 0.0
+
+    indexed like the input, to append to the features F of each time step.
+    """
+    if isinstance(index, (pd.Series, pd.DataFrame)):
+        index = index.index
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ValueError(f"calendar_features needs a DatetimeIndex, got {type(index).__name__}")
+    seconds = index.hour * 3600 + index.minute * 60 + index.second
+    day = 2 * np.pi * np.asarray(seconds, dtype=np.float64) / 86_400
+    dow = np.asarray(index.day_of_week, dtype=np.float64)
+    week = 2 * np.pi * dow / 7
+    return pd.DataFrame({
+        "tod_sin": np.sin(day), "tod_cos": np.cos(day),
+        "dow_sin": np.sin(week), "dow_cos": np.cos(week),
+        "weekend": (dow >= 5).astype(np.float64),
+    }, index=index)
