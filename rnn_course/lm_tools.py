@@ -1,0 +1,256 @@
+"""Notebooks 02 and 03's interactive pieces: next-word predictions, sampling, hidden-state views.
+
+Each widget is a thin skin over a plain function (``next_words``, ``sample_text``,
+``hidden_state_html``) that the tests call directly; bad input becomes a message in the widget,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .checkpoint import load_checkpoint
+from .models.language import LMConfig, RecurrentLM, generate, hidden_activations
+from .paths import data_dir
+from .text import CharVocab, Vocab, words
+
+__all__ = ["load_pretrained", "next_words", "NextWords", "NextWordWidget", "sample_text", "SamplingWidget",
+           "hidden_state_html", "HiddenStateViewer", "readable_features", "unit_correlations"]
+
+
+def load_pretrained(kind: str, path: Path | None = None):
+    """The shipped checkpoint for ``kind`` ("word" or "char"): returns (model, vocab, meta).
+
+    The file's SHA-256 is checked and it is read with ``weights_only=True``; the vocabulary
+    comes from the checkpoint itself, so it is exactly the one the model was trained with.
+    """
+    if kind not in ("word", "char"):
+        raise ValueError(f"kind must be 'word' or 'char', got {kind!r}")
+    path = path or data_dir() / "checkpoints" / f"{kind}_lm.pt"
+    payload = load_checkpoint(path)  # verifies the hash, refuses pickled code
+    meta = payload["meta"]
+    model = RecurrentLM(LMConfig(**meta["config"]))
+    model.load_state_dict(payload["model"])  # float16 on disk → float32 here
+    model.eval()
+    vocab = Vocab(list(meta["itos"])) if kind == "word" else CharVocab(list(meta["itos"]))
+    return model, vocab, meta
+
+
+@dataclass
+class NextWords:
+    words: list[str]
+    probs: list[float]
+    notes: list[str] = field(default_factory=list)
+
+
+@torch.no_grad()
+def next_words(model: RecurrentLM, vocab: Vocab, prefix: str, k: int = 10) -> NextWords:
+    """The ``k`` most likely next words after ``prefix``, with probabilities.
+
+    Raises ``ValueError`` with a message a learner can act on: empty input, nothing usable in
+    it, or a bad ``k``. Unknown words are read as ``<unk>`` and named in ``notes``.
+    """
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise ValueError(f"k must be a whole number ≥ 1, got {k!r}")
+    k = min(k, len(vocab))
+    tokens = words(prefix or "")
+    if not (prefix or "").strip():
+        raise ValueError("the prefix is empty: type a few words, e.g. 'the cat sat on the'")
+    if not any(t[0].isalpha() for t in tokens):
+        raise ValueError("type a few words first: punctuation alone is not enough to go on")
+    notes = []
+    unknown = [t for t in tokens if t not in vocab]
+    if unknown:
+        notes.append(f"not in the {len(vocab):,}-word vocabulary, read as <unk>: {', '.join(unknown)}")
+    if len(unknown) == len(tokens):
+        raise ValueError(f"none of these words is in the vocabulary ({', '.join(unknown)}); try common words")
+    model.eval()
+    logits, _ = model(vocab.encode(tokens).view(1, -1))  # (1, T, V)
+    probs = torch.softmax(logits[0, -1], dim=-1)  # (V,)
+    top = torch.topk(probs, k)
+    return NextWords(vocab.decode(top.indices), [float(p) for p in top.values], notes)
+
+
+class NextWordWidget:
+    """Type a prefix, see the top-k next words as a bar chart."""
+
+    def __init__(self, model: RecurrentLM, vocab: Vocab, prefix: str = "the cat sat on the", k: int = 10):
+        import ipywidgets as w
+
+        self.model, self.vocab = model, vocab
+        self.text = w.Text(value=prefix, description="prefix", layout=w.Layout(width="420px"),
+                           continuous_update=False)
+        self.k = w.IntSlider(value=k, min=1, max=20, description="top k")
+        self.message = w.HTML()
+        self.out = w.Output()
+        self.text.observe(lambda _: self.update(), names="value")
+        self.k.observe(lambda _: self.update(), names="value")
+        self.widget = w.VBox([w.HBox([self.text, self.k]), self.message, self.out])
+        self.update()
+
+    def update(self) -> NextWords | None:
+        from IPython.display import display
+
+        try:
+            result = next_words(self.model, self.vocab, self.text.value, self.k.value)
+        except ValueError as e:
+            self.message.value = f"<span style='color:#d62728'>{html.escape(str(e))}</span>"
+            self.out.clear_output()
+            return None
+        self.message.value = "<br>".join(html.escape(n) for n in result.notes)
+        with self.out:
+            self.out.clear_output(wait=True)
+            display(_bar_chart(result))
+        return result
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _bar_chart(result: NextWords):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5, 0.28 * len(result.words) + 0.6), dpi=80)
+    ax = fig.add_subplot()
+    ax.barh(range(len(result.words))[::-1], result.probs, color="#3182bd")
+    ax.set_yticks(range(len(result.words))[::-1], result.words)
+    ax.set_xlabel("P(next word | prefix)")
+    fig.tight_layout()
+    return fig
+
+
+def sample_text(model: RecurrentLM, vocab, prompt: str, length: int = 300, *, strategy: str = "sample",
+                temperature: float = 1.0, top_k: int | None = None, seed: int | None = 0) -> str:
+    """Continue ``prompt`` with the model (characters or words, by the vocabulary's kind).
+
+    Bad settings raise ``ValueError`` saying what is allowed (see ``generate``).
+    """
+    if not prompt:
+        raise ValueError("the prompt is empty: give the model some text to continue, e.g. 'ROMEO:'")
+    if isinstance(vocab, CharVocab):
+        ids = vocab.encode(prompt)  # names any character the model does not know
+        return prompt + vocab.decode(generate(model, ids, length, strategy=strategy, temperature=temperature,
+                                              top_k=top_k, seed=seed))
+    tokens = words(prompt)
+    if not tokens:
+        raise ValueError("the prompt has no words the model can read")
+    out = generate(model, vocab.encode(tokens), length, strategy=strategy, temperature=temperature,
+                   top_k=top_k, seed=seed)
+    return " ".join(tokens + vocab.decode(out))
+
+
+class SamplingWidget:
+    """Prompt, strategy, temperature, top-k and length → generated text; errors as messages."""
+
+    def __init__(self, model: RecurrentLM, vocab, prompt: str = "ROMEO:\n", length: int = 300):
+        import ipywidgets as w
+
+        self.model, self.vocab = model, vocab
+        self.prompt = w.Textarea(value=prompt, description="prompt", layout=w.Layout(width="420px", height="60px"))
+        self.strategy = w.ToggleButtons(options=["sample", "greedy"], value="sample")
+        self.temperature = w.FloatText(value=0.8, description="temperature", layout=w.Layout(width="200px"))
+        self.top_k = w.IntText(value=0, description="top-k (0=all)", layout=w.Layout(width="200px"),
+                               style={"description_width": "90px"})
+        self.length = w.BoundedIntText(value=length, min=1, max=5000, description="length",
+                                       layout=w.Layout(width="200px"))
+        self.seed = w.IntText(value=0, description="seed", layout=w.Layout(width="200px"))
+        self.button = w.Button(description="Generate", button_style="primary")
+        self.result = w.HTML()
+        self.button.on_click(lambda _: self.update())
+        self.widget = w.VBox([self.prompt, self.strategy,
+                              w.HBox([self.temperature, self.top_k]), w.HBox([self.length, self.seed]),
+                              self.button, self.result])
+
+    def update(self) -> str | None:
+        try:
+            text = sample_text(self.model, self.vocab, self.prompt.value, self.length.value,
+                               strategy=self.strategy.value, temperature=self.temperature.value,
+                               top_k=self.top_k.value or None, seed=self.seed.value)
+        except ValueError as e:
+            self.result.value = f"<span style='color:#d62728'>{html.escape(str(e))}</span>"
+            return None
+        self.result.value = f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+        return text
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def hidden_state_html(text: str, activations: torch.Tensor, unit: int) -> str:
+    """``text`` with each character's background coloured by hidden unit ``unit`` after reading it.
+
+    activations: (T, H), one row per character (from ``hidden_activations``). Blue is
+    negative, red positive (tanh-range units: −1 … 1).
+    """
+    if activations.dim() != 2 or activations.shape[0] != len(text):
+        raise ValueError(f"activations must be (T, H) with T = len(text) = {len(text)}; got {tuple(activations.shape)}")
+    if not 0 <= unit < activations.shape[1]:
+        raise ValueError(f"unit must be from 0 to {activations.shape[1] - 1}, got {unit}")
+    values = activations[:, unit].clamp(-1, 1).tolist()
+    spans = []
+    for ch, v in zip(text, values):
+        colour = f"rgba(214,39,40,{v:.2f})" if v > 0 else f"rgba(49,130,189,{-v:.2f})"
+        shown = "↵<br>" if ch == "\n" else html.escape(ch)
+        spans.append(f"<span style='background:{colour}'>{shown}</span>")
+    return "<div style='font-family:monospace;line-height:1.5'>" + "".join(spans) + "</div>"
+
+
+class HiddenStateViewer:
+    """A slider picks a hidden unit; the text is coloured by that unit's activation."""
+
+    def __init__(self, model: RecurrentLM, vocab: CharVocab, text: str, unit: int = 0):
+        import ipywidgets as w
+
+        self.text = text
+        self.acts = hidden_activations(model, vocab.encode(text))  # (T, H)
+        self.unit = w.IntSlider(value=unit, min=0, max=self.acts.shape[1] - 1, description="unit")
+        self.view = w.HTML()
+        self.unit.observe(lambda _: self.update(), names="value")
+        self.widget = w.VBox([self.unit, self.view])
+        self.update()
+
+    def update(self) -> None:
+        self.view.value = hidden_state_html(self.text, self.acts, self.unit.value)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def readable_features(text: str) -> dict[str, torch.Tensor]:
+    """Per-character signals a hidden unit might track, each (T,):
+
+    * ``position in line`` — characters since the last newline;
+    * ``in speaker name`` — 1 inside a ``NAME:`` line, else 0;
+    * ``in a word`` — 1 on letters and apostrophes, 0 on spaces and punctuation.
+    """
+    pos, name, word = [], [], []
+    col, line_start = 0, 0
+    for i, ch in enumerate(text):
+        if i == 0 or text[i - 1] == "\n":
+            col, line_start = 0, i
+        end = text.find("\n", i)
+        line = text[line_start: end if end != -1 else len(text)]
+        pos.append(float(col))
+        name.append(1.0 if line.endswith(":") and line[:-1].replace(" ", "").replace("&", "").isupper() else 0.0)
+        word.append(1.0 if ch.isalpha() or ch == "'" else 0.0)
+        col += 1
+    return {"position in line": torch.tensor(pos), "in speaker name": torch.tensor(name),
+            "in a word": torch.tensor(word)}
+
+
+def unit_correlations(activations: torch.Tensor, feature: torch.Tensor) -> torch.Tensor:
+    """Pearson correlation of every hidden unit with ``feature``: (T, H), (T,) → (H,)."""
+    a = activations - activations.mean(dim=0)
+    f = feature - feature.mean()
+    denom = a.norm(dim=0) * f.norm()
+    return (a * f[:, None]).sum(dim=0) / denom.clamp_min(1e-12)

@@ -1,0 +1,117 @@
+"""Next-word predictions, sampling and hidden-state views: right answers and clear messages."""
+
+import math
+
+import pytest
+import torch
+
+from rnn_course import save_checkpoint
+from rnn_course.lm_tools import (HiddenStateViewer, NextWordWidget, SamplingWidget, hidden_state_html,
+                                 load_pretrained, next_words, readable_features, sample_text, unit_correlations)
+from rnn_course.models.language import LMConfig, RecurrentLM
+from rnn_course.text import CharVocab, Vocab
+
+
+@pytest.fixture(scope="module")
+def word_model():
+    torch.manual_seed(0)
+    vocab = Vocab(["<unk>", "the", "cat", "sat", "on", "mat", ".", ","])
+    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=8)).eval(), vocab
+
+
+@pytest.fixture(scope="module")
+def char_model():
+    torch.manual_seed(0)
+    vocab = CharVocab.build("ROMEO:\nO, she doth teach the torches to burn bright!")
+    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=12, cell="gru")).eval(), vocab
+
+
+def test_next_words_are_the_models_top_k(word_model):
+    model, vocab = word_model
+    result = next_words(model, vocab, "the cat sat on the", k=3)
+    logits, _ = model(vocab.encode("the cat sat on the".split()).view(1, -1))
+    probs = torch.softmax(logits[0, -1], -1)
+    assert result.words == vocab.decode(torch.topk(probs, 3).indices)
+    assert math.isclose(result.probs[0], probs.max().item(), rel_tol=1e-6)
+    assert result.probs == sorted(result.probs, reverse=True)
+
+
+@pytest.mark.parametrize("prefix, message", [("", "empty"), ("   ", "empty"), ("?!", "punctuation alone"),
+                                             ("zebra unicorn", "none of these words")])
+def test_next_words_explains_unusable_input(word_model, prefix, message):
+    model, vocab = word_model
+    with pytest.raises(ValueError, match=message):
+        next_words(model, vocab, prefix)
+
+
+def test_unknown_words_are_read_as_unk_and_named(word_model):
+    model, vocab = word_model
+    result = next_words(model, vocab, "the zebra sat", k=2)
+    assert any("zebra" in n for n in result.notes)
+
+
+def test_next_word_widget_shows_messages_instead_of_raising(word_model):
+    widget = NextWordWidget(*word_model)
+    widget.text.value = ""
+    assert "empty" in widget.message.value
+    widget.text.value = "the cat"
+    assert widget.update() is not None and widget.message.value == ""
+
+
+def test_sampling_continues_the_prompt_and_checks_settings(char_model):
+    model, vocab = char_model
+    text = sample_text(model, vocab, "ROMEO:", 50, temperature=0.8, top_k=5, seed=1)
+    assert text.startswith("ROMEO:") and len(text) == 56
+    assert text == sample_text(model, vocab, "ROMEO:", 50, temperature=0.8, top_k=5, seed=1)
+    for kw, word in [(dict(temperature=0), "temperature"), (dict(top_k=0), "top_k"),
+                     (dict(top_k=len(vocab) + 1), "top_k")]:
+        with pytest.raises(ValueError, match=word):
+            sample_text(model, vocab, "ROMEO:", 10, **kw)
+    with pytest.raises(ValueError, match="'Z'"):
+        sample_text(model, vocab, "ZZZ", 10)
+    with pytest.raises(ValueError, match="empty"):
+        sample_text(model, vocab, "", 10)
+
+
+def test_greedy_decoding_is_deterministic_whatever_the_seed(char_model):
+    model, vocab = char_model
+    a = sample_text(model, vocab, "O", 30, strategy="greedy", seed=1)
+    assert a == sample_text(model, vocab, "O", 30, strategy="greedy", seed=2)
+
+
+def test_sampling_widget_reports_bad_settings(char_model):
+    w = SamplingWidget(*char_model, prompt="O", length=20)
+    w.temperature.value = -1
+    assert w.update() is None and "temperature" in w.result.value
+    w.temperature.value = 1.0
+    assert w.update().startswith("O")
+
+
+def test_hidden_state_view_colours_every_character(char_model):
+    model, vocab = char_model
+    viewer = HiddenStateViewer(model, vocab, "O, she doth", unit=3)
+    assert viewer.view.value.count("<span") == len("O, she doth")
+    with pytest.raises(ValueError, match="unit"):
+        hidden_state_html("ab", torch.zeros(2, 4), 4)
+
+
+def test_readable_features_and_correlations():
+    text = "ROMEO:\nO she\n"
+    f = readable_features(text)
+    assert f["position in line"].tolist()[:8] == [0, 1, 2, 3, 4, 5, 6, 0]
+    assert f["in speaker name"].tolist()[:7] == [1.0] * 7 and f["in speaker name"][8] == 0
+    acts = torch.stack([f["position in line"], -f["position in line"], torch.ones(len(text))], dim=1)
+    r = unit_correlations(acts, f["position in line"])
+    assert math.isclose(r[0].item(), 1.0, rel_tol=1e-6) and math.isclose(r[1].item(), -1.0, rel_tol=1e-6)
+
+
+def test_load_pretrained_rebuilds_model_and_vocab(tmp_path, char_model):
+    model, vocab = char_model
+    path = tmp_path / "char_lm.pt"
+    save_checkpoint(path, model, meta={"config": model.describe(), "itos": vocab.itos})
+    loaded, loaded_vocab, meta = load_pretrained("char", path)
+    assert loaded_vocab.itos == vocab.itos
+    x = vocab.encode("ROMEO").view(1, -1)
+    assert torch.equal(loaded(x)[0], model(x)[0])
+    with pytest.raises(ValueError, match="word' or 'char"):
+        load_pretrained("pixel")
