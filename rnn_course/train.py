@@ -46,6 +46,7 @@ class TrainConfig:
     eval_every: int = 50  # steps between validation passes (and at the end of each run)
     eval_batches: int | None = None  # cap on validation batches; None: the whole set
     divergence_factor: float = 4.0  # stop when the smoothed loss exceeds its best by this factor
+    #                                 (and has climbed back half-way to its starting value)
     seed: int = 0
 
     def check(self, n_train: int | None = None) -> None:
@@ -215,6 +216,7 @@ class Trainer:
         self._ema = None
         self._best_ema = math.inf
         self._above = 0  # consecutive steps with the smoothed loss above the divergence line
+        self._first_ema = None  # the smoothed loss when training began
         self.is_training = False
 
     # -- settings ---------------------------------------------------------------------------
@@ -293,8 +295,13 @@ class Trainer:
         if not math.isfinite(loss):
             raise _Diverged(f"the loss became {loss}")
         self._ema = loss if self._ema is None else 0.9 * self._ema + 0.1 * loss
+        if self._first_ema is None:
+            self._first_ema = self._ema
         self._best_ema = min(self._best_ema, self._ema)
-        above = self._best_ema > 0 and self._ema > c.divergence_factor * self._best_ema
+        # Diverging = far above its best AND back up at least half-way to where training began.
+        # A loss that wobbles between 0.006 and 0.04 after falling from 40 is noise, not divergence.
+        above = (self._best_ema > 0 and self._ema > c.divergence_factor * self._best_ema
+                 and self._ema > 0.5 * self._first_ema)
         self._above = self._above + 1 if above else 0
         if self._above >= 10:  # one noisy batch is not a divergence; ten in a row are
             raise _Diverged(

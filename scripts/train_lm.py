@@ -38,7 +38,7 @@ RECIPES = {
     # 1-layer LSTM, 256 units, tied embedding, vocabulary of the 10,000 most frequent words.
     "word": dict(model=dict(embedding_dim=256, hidden_size=256, num_layers=1, cell="lstm", dropout=0.3,
                             tie_weights=True),
-                 steps=6000, batch_size=32, seq_len=35, lr=2e-3, vocab_size=10_000),
+                 steps=4000, batch_size=32, seq_len=35, lr=2e-3, vocab_size=10_000),
 }
 
 

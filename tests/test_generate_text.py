@@ -100,3 +100,20 @@ def test_article_globals_are_used_when_no_vocabulary_is_passed(trained_lm, monke
     monkeypatch.setattr(seed, "word_to_index", W2I)
     monkeypatch.setattr(seed, "index_to_word", I2W)
     assert generate_text(trained_lm, "the", 2).startswith("the ")
+
+
+def test_fixed_version_works_on_characters():
+    torch.manual_seed(0)
+    text = "abcabcabcabc" * 4
+    chars = sorted(set(text))
+    c2i = {c: i for i, c in enumerate(chars)}
+    model = RNNLanguageModel(len(chars), 8, 16)
+    ids = torch.tensor([c2i[c] for c in text]).unsqueeze(1)
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(100):
+        loss = torch.nn.functional.cross_entropy(model(ids[:-1]).reshape(-1, 3), ids[1:].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    out = generate_text_fixed(model, "ab", 7, c2i, dict(enumerate(chars)), tokenize=list, sep="")
+    assert out == "abcabcabc"

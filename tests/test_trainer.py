@@ -243,3 +243,23 @@ def test_dataset_input_with_collate():
     torch.manual_seed(0)
     tr = Trainer(TinyGRU(), ds, mse, val_data=ds, steps=20, batch_size=8, eval_every=10)
     assert tr.run().reason == "completed" and len(tr.history.val_loss) == 2
+
+
+def test_wobbling_far_below_the_starting_loss_is_not_divergence():
+    """Found in the browser: continuing a converged run, the loss wobbled from 0.006 to 0.04 (6× its
+    best, but 1,000× below where training began) and was wrongly stopped as diverging."""
+    tr = make(steps=120)
+    schedule = iter([100.0] * 5 + [100.0 * 0.8 ** i for i in range(1, 40)] + [6.0] * 80)
+
+    def scripted(model, batch):
+        return mse(model, batch) * 0 + next(schedule) if model.training else mse(model, batch)
+
+    tr.loss_fn = scripted
+    assert tr.run().reason == "completed"
+
+
+def test_a_second_run_that_explodes_is_still_caught():
+    tr = make(steps=40)
+    tr.run()
+    tr.configure(lr=5.0, optimizer="sgd", clip_grad=None)
+    assert tr.run(200).reason == "diverged"

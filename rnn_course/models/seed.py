@@ -168,6 +168,8 @@ def generate_text_fixed(
     *,
     temperature: float = 0.0,
     generator: torch.Generator | None = None,
+    tokenize=str.split,
+    sep: str = " ",
 ) -> str:
     """Generate ``gen_length`` words after ``start_text`` with the article's language model.
 
@@ -181,12 +183,13 @@ def generate_text_fixed(
       ``(T, B, V)[-1, 0] → (V,)``: greedily when ``temperature == 0``, else by sampling.
 
     Unknown prompt words raise ``KeyError`` naming them and what the vocabulary holds.
+    For a character-level model pass ``tokenize=list, sep=""``.
     """
     if gen_length < 0:
         raise ValueError(f"gen_length must be ≥ 0, got {gen_length}")
     if temperature < 0:
         raise ValueError(f"temperature must be ≥ 0 (0 means greedy), got {temperature}")
-    words = start_text.split()
+    words = tokenize(start_text)
     if not words:
         raise ValueError("start_text is empty: give at least one word to start from")
     unknown = [w for w in words if w not in word_to_index]
@@ -213,4 +216,4 @@ def generate_text_fixed(
         out, h = model.rnn(model.embedding(step), h)  # (1, 1, H)
         logits = model.fc(out[-1, 0])  # (V,)
     model.train(was_training)
-    return " ".join(generated)
+    return sep.join(generated)
