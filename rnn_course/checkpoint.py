@@ -51,13 +51,19 @@ def save_checkpoint(path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
 
     ``meta`` holds plain values (numbers, strings, lists, dicts) such as hyperparameters.
     """
+    from .results import _plain
+
     path = Path(path)
+    try:
+        meta = _plain(dict(meta or {}))  # plain JSON-like values only: they must load with weights_only
+    except ValueError as e:
+        raise ValueError(f"meta: {e}") from None
     payload = {
         "format": FORMAT,
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict() if optimizer is not None else None,
         "step": step,
-        "meta": dict(meta or {}),
+        "meta": meta,
     }
     _atomic_write(path, lambda f: torch.save(payload, f))
     digest = sha256_file(path)

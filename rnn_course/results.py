@@ -47,7 +47,9 @@ def _plain(value):
             value = value.item()
         except (ValueError, RuntimeError) as e:
             raise ValueError(f"record() takes a single number, string or bool; got {value!r}") from e
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, str):
+        return str(value)  # a str subclass (torch.__version__ is one) would not load with weights_only
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, numbers.Integral):
         return int(value)

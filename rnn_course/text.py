@@ -21,7 +21,7 @@ import torch
 
 from .paths import data_dir
 
-__all__ = ["plays", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
+__all__ = ["plays", "play_text", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
 
 SPLITS = ("train", "valid", "test")
 
@@ -43,6 +43,14 @@ def plays(split: str | None = None) -> list[dict]:
     with open(_corpus_dir() / "plays.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     return [r for r in rows if split is None or r["split"] == split]
+
+
+def play_text(play: str) -> str:
+    """The cleaned text of one play, by its slug in ``plays.csv`` (e.g. ``"hamlet"``)."""
+    rows = {r["play"]: r for r in plays()}
+    if play not in rows:
+        raise ValueError(f"no play {play!r}; plays: {', '.join(sorted(rows))}")
+    return (_corpus_dir() / rows[play]["genre"] / f"{play}.txt").read_text(encoding="utf-8")
 
 
 def shakespeare(split: str = "train", max_chars: int | None = None) -> str:

@@ -89,3 +89,13 @@ def test_expected_hash_overrides_the_sidecar(tmp_path):
     path, _, _ = saved(tmp_path)
     with pytest.raises(CheckpointError, match="does not match"):
         load_checkpoint(path, model(), expected_sha256="0" * 64)
+
+
+def test_meta_with_library_objects_is_made_plain_so_it_loads_with_weights_only(tmp_path):
+    """torch.__version__ is a str subclass that weights_only refuses; save must store plain str."""
+    m = model()
+    save_checkpoint(tmp_path / "m.pt", m, meta={"torch": torch.__version__, "sizes": (3, 8)})
+    meta = load_checkpoint(tmp_path / "m.pt", model())["meta"]
+    assert meta == {"torch": str(torch.__version__), "sizes": [3, 8]} and type(meta["torch"]) is str
+    with pytest.raises(ValueError, match="meta"):
+        save_checkpoint(tmp_path / "bad.pt", m, meta={"f": lambda: 1})

@@ -1,6 +1,7 @@
 """Each checker accepts the right answer, rejects the usual wrong one with a pointed message,
 and answers an unanswered exercise with a hint."""
 
+import math
 import re
 
 import pytest
@@ -19,11 +20,21 @@ CORRECT = {
     "01-h_n-shape": true_hn_shape(),
     "01-last-step": lambda out: out[:, -1],
     "01-lstm-params": sum(p.numel() for p in nn.LSTM(3, 5).parameters()),
+    "02-perplexity": 2 ** 1.75,  # exp(mean(-log [1/2, 1/4, 1/8, 1/2])) = 2^((1+2+3+1)/4)
+    "02-logits-shape": (16, 20, 10_000),
+    "02-unk-share": 0.0761,  # 1 − 0.9239, measured once by hand on the shipped corpus
+    "03-temperature": torch.softmax(torch.tensor([2.0, 1.0, 0.0]) / 0.5, 0)[0].item(),
+    "03-state-shape": tuple(nn.GRU(32, 256, num_layers=2, batch_first=True)(torch.zeros(1, 1, 32))[1].shape),
 }
 WRONG = {
     "01-h_n-shape": ((3, 4, 16), "never batch-first"),
     "01-last-step": (lambda out: out[-1], "last \\*sample\\*"),
     "01-lstm-params": (sum(p.numel() for p in nn.RNN(3, 5).parameters()), "four"),
+    "02-perplexity": (1.75 * math.log(2), "exp of it"),
+    "02-logits-shape": ((20, 16, 10_000), "time-first"),
+    "02-unk-share": (0.9239, "knows"),
+    "03-temperature": (torch.softmax(torch.tensor([2.0, 1.0, 0.0]), 0)[0].item(), "temperature 1"),
+    "03-state-shape": ((1, 2, 256), "never batch-first"),
 }
 
 
