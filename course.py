@@ -87,6 +87,9 @@ def lab(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     setup()
     env = dict(os.environ, PYTHONHASHSEED="0")
+    # One thread per process unless you say otherwise: on a machine with anything else running,
+    # torch's two spin-waiting threads per process slowed the notebooks tenfold (measured here).
+    env.setdefault("OMP_NUM_THREADS", "1")
     argv = [
         str(PY), "-m", "pytest", "tests", "notebooks",
         "--nbval-lax",  # run every cell; compare outputs of cells marked NBVAL_CHECK_OUTPUT

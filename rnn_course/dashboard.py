@@ -79,6 +79,7 @@ class Dashboard(Callback):
         self.steps = trainer.config.steps if steps is None else steps
         self._thread: threading.Thread | None = None
         self._last_draw = 0.0
+        self._draw_cost = 0.0  # seconds the last curve drawing took
         self._target = 0
         self.last_summary: RunSummary | None = None
         if self not in trainer.callbacks:
@@ -139,10 +140,13 @@ class Dashboard(Callback):
         return html.unescape(re.sub(r"<[^>]+>", "", self.status.value))
 
     def _redraw(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or now - self._last_draw >= self.redraw_seconds:
-            self._last_draw = now
+        # Wait redraw_seconds after the previous draw *finished*, and at least 5× as long as it
+        # took: on a busy machine a slow draw must not turn into a redraw after every step.
+        if force or time.monotonic() - self._last_draw >= max(self.redraw_seconds, 5 * self._draw_cost):
+            t0 = time.monotonic()
             self.curve.value = draw_curves(self.trainer.history)
+            self._last_draw = time.monotonic()
+            self._draw_cost = self._last_draw - t0
 
     def _set_buttons(self, running: bool) -> None:
         self.start_button.disabled = running

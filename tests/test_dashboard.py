@@ -121,3 +121,20 @@ def test_curve_drawing_handles_empty_and_wide_ranging_histories():
     assert draw_curves(tr.history)[:4] == b"\x89PNG"
     tr.run()
     assert draw_curves(tr.history)[:4] == b"\x89PNG"
+
+
+def test_slow_curve_drawing_does_not_redraw_after_every_step(monkeypatch):
+    """Found under load: when drawing took longer than redraw_seconds, every step redrew."""
+    import rnn_course.dashboard as d
+
+    draws = []
+
+    def slow_draw(history, **kw):
+        draws.append(len(history.train_step))
+        time.sleep(0.05)
+        return b"\x89PNG"
+
+    monkeypatch.setattr(d, "draw_curves", slow_draw)
+    dash = Dashboard(sum_trainer(steps=60, eval_every=1000), redraw_seconds=0.01)
+    dash.run()
+    assert len(draws) < 60 / 3  # far fewer redraws than steps

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from rnn_course.exercises import EXERCISES, check
+from rnn_course.series import Scaler
 
 
 def true_hn_shape():
@@ -25,6 +26,13 @@ CORRECT = {
     "02-unk-share": 0.0761,  # 1 − 0.9239, measured once by hand on the shipped corpus
     "03-temperature": torch.softmax(torch.tensor([2.0, 1.0, 0.0]) / 0.5, 0)[0].item(),
     "03-state-shape": tuple(nn.GRU(32, 256, num_layers=2, batch_first=True)(torch.zeros(1, 1, 32))[1].shape),
+    "04-decoder-input": (1, 16, 300),  # (T=1, B, V_tgt): DecoderRNN(300, 128).rnn.input_size == 300
+    "04-attention-pattern": [0, 2, 1, 3, 4],  # le→the, chien→dog, blanc→white, mange→eats, .→.
+    "04-padding-mask": lambda lengths, max_len: torch.arange(max_len)[None, :] < lengths[:, None],
+    "05-up-share": 0.5392,  # 268 of the 497 test days that moved, counted once by hand
+    "05-fit-scaler": lambda prices, train_end: Scaler().fit(prices[:train_end]),
+    "06-naive-position": 3360 + 30 - 7 * 48,
+    "06-daily-profile": lambda load: load.groupby(load.index.time).mean(),
 }
 WRONG = {
     "01-h_n-shape": ((3, 4, 16), "never batch-first"),
@@ -35,6 +43,13 @@ WRONG = {
     "02-unk-share": (0.9239, "knows"),
     "03-temperature": (torch.softmax(torch.tensor([2.0, 1.0, 0.0]), 0)[0].item(), "temperature 1"),
     "03-state-shape": ((1, 2, 256), "never batch-first"),
+    "04-decoder-input": ((1, 16), "one-hot"),
+    "04-attention-pattern": ([0, 1, 2, 3, 4], "word-by-word"),
+    "04-padding-mask": (lambda lengths, max_len: torch.arange(max_len)[None, :] >= lengths[:, None], "flip"),
+    "05-up-share": (1 - 0.5392, "down"),
+    "05-fit-scaler": (lambda prices, train_end: Scaler().fit(prices), "saw all the prices"),
+    "06-naive-position": (3360 + 30 - 48, "daily"),
+    "06-daily-profile": (lambda load: load.groupby(load.index.hour).mean(), "grouped by hour"),
 }
 
 

@@ -1,0 +1,565 @@
+"""Encoder–decoder translation (notebook 04): the article's pair, then a GRU seq2seq with attention.
+
+    src_vocab = Vocab.build(tokenize(p.en, "en") for p in pairs)
+    tgt_vocab = Vocab.build(tokenize(p.fr, "fr") for p in pairs)
+    data = make_tensors(pairs, src_vocab, tgt_vocab)      # src, src_len, tgt_in, tgt_out
+    model = Seq2Seq(Seq2SeqConfig(len(src_vocab), len(tgt_vocab), attention="additive"),
+                    src_vocab, tgt_vocab)
+    loss = seq2seq_loss(model, data)                     # cross-entropy, PAD ignored
+    translate(model, "the black cat is happy .")         # tokens, text, attention (T_out, T_src)
+
+Layouts (letters as everywhere in the course): B batch, T_src / T_tgt time steps, E embedding,
+H hidden size, D directions, V vocabulary. The improved model is **batch-first**:
+
+    src (B, T_src) ids + src_len (B,) → encoder outputs (B, T_src, D·H), h_n (D, B, H)
+    tgt_in (B, T_tgt) = <bos> y₁ … y_n        tgt_out (B, T_tgt) = y₁ … y_n <eos>
+    logits (B, T_tgt, V_tgt), attention (B, T_tgt, T_src)
+
+Attention follows Luong et al. (2015): the decoder GRU's output at step t is the *query*; it is
+scored against every encoder output (additive: vᵀ tanh(W_q q + W_k k), or dot: q · W k), the
+scores of padded source positions are set to −∞ before the softmax (so they get exactly zero
+weight), and the weighted sum of encoder outputs (the context) joins the query to predict the
+word. With attention off, the decoder only gets the encoder's final hidden state: one context
+vector for the whole sentence — the article's design, and its bottleneck.
+
+Decoding: :func:`greedy_decode` (batched; stops each sentence at <eos>) and :func:`beam_search`
+(one sentence, ``beam`` hypotheses). Beam scores are summed log-probabilities divided by
+``length ** length_penalty``; the default ``length_penalty=0`` ranks by the model's own
+log-probability (no normalisation), which is what makes width 1 identical to greedy and lets
+beam search be compared with greedy on the model's own terms. Beam search is a heuristic: it
+usually finds a more probable translation than greedy, but can in principle miss one.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Iterable, NamedTuple, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ..translation import BOS, EOS, PAD, SPECIAL_TOKENS, UNK, tokenize
+
+__all__ = ["Vocab", "detokenize", "make_tensors", "Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
+           "greedy_decode", "beam_search", "Hypothesis", "Translation", "translate", "corpus_scores",
+           "length_thirds", "ArticleSeq2Seq", "article_loss", "article_greedy"]
+
+ATTENTION = (None, "additive", "dot")
+
+
+# ------------------------------------------------------------------------------------ vocabulary
+class Vocab:
+    """Tokens ↔ ids. Ids 0–3 are always <pad>, <bos>, <eos>, <unk>, then tokens by frequency."""
+
+    def __init__(self, itos: Sequence[str]):
+        if tuple(itos[:4]) != SPECIAL_TOKENS:
+            raise ValueError(f"a vocabulary starts with {SPECIAL_TOKENS}, got {tuple(itos[:4])}")
+        self.itos = list(itos)
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+        if len(self.stoi) != len(self.itos):
+            raise ValueError("a vocabulary cannot list a token twice")
+        self.pad, self.bos, self.eos, self.unk = range(4)
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]], min_count: int = 1) -> "Vocab":
+        counts = Counter(t for tokens in token_lists for t in tokens)
+        kept = sorted((t for t, c in counts.items() if c >= min_count and t not in SPECIAL_TOKENS),
+                      key=lambda t: (-counts[t], t))  # most frequent first; ties alphabetical
+        return cls([*SPECIAL_TOKENS, *kept])
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.stoi
+
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        return [self.stoi.get(t, self.unk) for t in tokens]
+
+    def decode(self, ids: Iterable[int], strip: bool = True) -> list[str]:
+        """Ids → tokens; with ``strip``, stop at <eos> and drop <pad>/<bos>."""
+        out = []
+        for i in ids:
+            tok = self.itos[int(i)]
+            if strip and tok == EOS:
+                break
+            if not (strip and tok in (PAD, BOS)):
+                out.append(tok)
+        return out
+
+    def unknown(self, tokens: Sequence[str]) -> list[str]:
+        return [t for t in tokens if t not in self.stoi]
+
+
+def detokenize(tokens: Sequence[str]) -> str:
+    """French tokens → text: a token ending in an apostrophe joins the next ("l'" "arbre" → "l'arbre")."""
+    text = ""
+    for t in tokens:
+        text += t if (not text or text.endswith("'")) else " " + t
+    return text
+
+
+def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None = None):
+    """Pairs → ``(src, src_len, tgt_in, tgt_out)``, padded with <pad> (id 0) to the longest sentence.
+
+    src: (N, T_src) English ids; src_len: (N,); tgt_in: (N, T_tgt) = <bos> + French ids;
+    tgt_out: (N, T_tgt) = French ids + <eos> — the same words shifted by one (teacher forcing).
+    :func:`seq2seq_loss` trims each batch to its own longest sentence, so the Trainer can slice
+    these tensors directly.
+    """
+    src = [src_vocab.encode(tokenize(p.en, "en")) for p in pairs]
+    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")) for p in pairs]
+    if not src:
+        raise ValueError("no pairs to encode")
+    if any(not s for s in src):
+        raise ValueError("an English sentence has no tokens; remove empty pairs first")
+    S = max(len(s) for s in src) if max_len is None else max_len
+    T = max(len(t) for t in tgt) + 1 if max_len is None else max_len + 1
+    x = torch.zeros(len(pairs), S, dtype=torch.long)  # (N, T_src), 0 = <pad>
+    y_in = torch.zeros(len(pairs), T, dtype=torch.long)  # (N, T_tgt)
+    y_out = torch.zeros(len(pairs), T, dtype=torch.long)
+    for i, (s, t) in enumerate(zip(src, tgt)):
+        s, t = s[:S], t[:T - 1]
+        x[i, :len(s)] = torch.tensor(s)
+        y_in[i, :len(t) + 1] = torch.tensor([tgt_vocab.bos, *t])
+        y_out[i, :len(t) + 1] = torch.tensor([*t, tgt_vocab.eos])
+    lengths = torch.tensor([min(len(s), S) for s in src])  # (N,)
+    return x, lengths, y_in, y_out
+
+
+# ------------------------------------------------------------------------------------------ model
+@dataclass(frozen=True)
+class Seq2SeqConfig:
+    src_vocab: int  # V_src
+    tgt_vocab: int  # V_tgt
+    embedding_dim: int = 64  # E
+    hidden_size: int = 128  # H
+    bidirectional: bool = True  # D = 2: the encoder reads the sentence both ways
+    attention: str | None = "additive"  # None (one context vector), "additive" or "dot"
+    dropout: float = 0.1
+
+    def check(self) -> None:
+        for name in ("src_vocab", "tgt_vocab", "embedding_dim", "hidden_size"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        if self.src_vocab < 5 or self.tgt_vocab < 5:
+            raise ValueError("each vocabulary needs <pad>, <bos>, <eos>, <unk> and at least one word")
+        if self.attention not in ATTENTION:
+            raise ValueError(f"attention must be one of {ATTENTION}; got {self.attention!r}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+
+
+class Seq2Seq(nn.Module):
+    """Embedding → GRU encoder (optionally bidirectional) → GRU decoder (+ attention) → linear over V_tgt.
+
+    ``forward(src, src_len, tgt_in)`` → ``(logits (B, T_tgt, V_tgt), attention (B, T_tgt, T_src) or None)``.
+    Pass the vocabularies to make :func:`translate` work on plain sentences.
+    """
+
+    def __init__(self, config: Seq2SeqConfig | None = None, src_vocab: Vocab | None = None,
+                 tgt_vocab: Vocab | None = None, **kwargs):
+        super().__init__()
+        config = config or Seq2SeqConfig(**kwargs)
+        config.check()
+        for name, v, size in (("src_vocab", src_vocab, config.src_vocab), ("tgt_vocab", tgt_vocab, config.tgt_vocab)):
+            if v is not None and len(v) != size:
+                raise ValueError(f"{name} has {len(v)} tokens but the config says {size}")
+        self.config, self.src_vocab, self.tgt_vocab = config, src_vocab, tgt_vocab
+        E, H, D = config.embedding_dim, config.hidden_size, 2 if config.bidirectional else 1
+        self.src_embedding = nn.Embedding(config.src_vocab, E, padding_idx=0)
+        self.tgt_embedding = nn.Embedding(config.tgt_vocab, E, padding_idx=0)
+        self.encoder = nn.GRU(E, H, batch_first=True, bidirectional=config.bidirectional)
+        self.bridge = nn.Linear(D * H, H)  # encoder's final states (both directions) → decoder's h_0
+        self.decoder = nn.GRU(E, H, batch_first=True)
+        self.dropout = nn.Dropout(config.dropout)
+        if config.attention == "additive":
+            self.att_query = nn.Linear(H, H, bias=False)
+            self.att_key = nn.Linear(D * H, H)
+            self.att_v = nn.Linear(H, 1, bias=False)
+        elif config.attention == "dot":
+            self.att_key = nn.Linear(D * H, H, bias=False)
+        if config.attention is not None:
+            self.combine = nn.Linear(H + D * H, H)  # [query; context] → attentional state
+        self.out = nn.Linear(H, config.tgt_vocab)
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def describe(self) -> dict:
+        return asdict(self.config)
+
+    # -- encoder ------------------------------------------------------------------------------
+    def encode(self, src: torch.Tensor, src_len: torch.Tensor):
+        """src (B, T_src), src_len (B,) → memory (B, T_src, D·H), h_0 for the decoder (1, B, H), mask (B, T_src)."""
+        B, S = src.shape
+        x = self.dropout(self.src_embedding(src))  # (B, T_src, E)
+        packed = pack_padded_sequence(x, src_len.cpu(), batch_first=True, enforce_sorted=False)
+        out, h_n = self.encoder(packed)  # h_n: (D, B, H), each direction's state at its sentence end
+        memory, _ = pad_packed_sequence(out, batch_first=True, total_length=S)  # (B, T_src, D·H)
+        h_cat = torch.cat(list(h_n), dim=-1)  # (B, D·H)
+        h_0 = torch.tanh(self.bridge(h_cat)).unsqueeze(0)  # (1, B, H)
+        mask = torch.arange(S, device=src.device)[None, :] < src_len.to(src.device)[:, None]  # (B, T_src), True = word
+        return memory, h_0, mask
+
+    # -- attention ----------------------------------------------------------------------------
+    def attend(self, query: torch.Tensor, memory: torch.Tensor, mask: torch.Tensor, keys: torch.Tensor | None = None):
+        """query (B, T_tgt, H) over memory (B, T_src, D·H) → context (B, T_tgt, D·H), weights (B, T_tgt, T_src).
+
+        Padded source positions (``mask`` False) get a score of −∞, hence a weight of exactly 0.
+        """
+        keys = self.att_key(memory) if keys is None else keys  # (B, T_src, H)
+        if self.config.attention == "additive":
+            # (B, T_tgt, 1, H) + (B, 1, T_src, H) → tanh → v → (B, T_tgt, T_src)
+            scores = self.att_v(torch.tanh(self.att_query(query).unsqueeze(2) + keys.unsqueeze(1))).squeeze(-1)
+        else:
+            scores = query @ keys.transpose(1, 2)  # (B, T_tgt, H) @ (B, H, T_src) → (B, T_tgt, T_src)
+        scores = scores.masked_fill(~mask[:, None, :], float("-inf"))
+        weights = torch.softmax(scores, dim=-1)  # (B, T_tgt, T_src), each row sums to 1
+        context = weights @ memory  # (B, T_tgt, D·H)
+        return context, weights
+
+    # -- decoder ------------------------------------------------------------------------------
+    def decode(self, tgt_in: torch.Tensor, h: torch.Tensor, memory: torch.Tensor, mask: torch.Tensor,
+               keys: torch.Tensor | None = None):
+        """Run the decoder over T_tgt given input tokens (T_tgt = 1 for one step of generation).
+
+        tgt_in (B, T_tgt), h (1, B, H) → logits (B, T_tgt, V_tgt), h (1, B, H), weights (B, T_tgt, T_src) or None.
+        """
+        y = self.dropout(self.tgt_embedding(tgt_in))  # (B, T_tgt, E)
+        query, h = self.decoder(y, h)  # (B, T_tgt, H), (1, B, H)
+        weights = None
+        if self.config.attention is not None:
+            context, weights = self.attend(query, memory, mask, keys)  # (B, T_tgt, D·H), (B, T_tgt, T_src)
+            query = torch.tanh(self.combine(torch.cat([query, context], dim=-1)))  # (B, T_tgt, H)
+        logits = self.out(self.dropout(query))  # (B, T_tgt, V_tgt)
+        return logits, h, weights
+
+    def keys_for(self, memory: torch.Tensor) -> torch.Tensor | None:
+        """The attention keys depend only on the source: compute them once per sentence."""
+        return self.att_key(memory) if self.config.attention is not None else None
+
+    def forward(self, src: torch.Tensor, src_len: torch.Tensor, tgt_in: torch.Tensor,
+                teacher_forcing: float = 1.0, generator: torch.Generator | None = None):
+        """Teacher forcing 1.0 (default): every step reads the true previous word — one pass over T_tgt.
+
+        ``teacher_forcing < 1``: step by step, and at each step, with probability 1 − ratio, the
+        decoder reads its *own* previous prediction (argmax) instead of the true word.
+        """
+        if not 0 <= teacher_forcing <= 1:
+            raise ValueError(f"teacher_forcing is a probability in [0, 1], got {teacher_forcing!r}")
+        memory, h, mask = self.encode(src, src_len)
+        keys = self.keys_for(memory)
+        if teacher_forcing >= 1:
+            logits, _, weights = self.decode(tgt_in, h, memory, mask, keys)
+            return logits, weights
+        steps_logits, steps_weights = [], []
+        y = tgt_in[:, :1]  # (B, 1): <bos>
+        for t in range(tgt_in.shape[1]):
+            logits, h, w = self.decode(y, h, memory, mask, keys)  # (B, 1, V)
+            steps_logits.append(logits)
+            steps_weights.append(w)
+            if t + 1 < tgt_in.shape[1]:
+                own = logits.argmax(-1)  # (B, 1)
+                use_truth = torch.rand(tgt_in.shape[0], 1, generator=generator) < teacher_forcing
+                y = torch.where(use_truth.to(own.device), tgt_in[:, t + 1:t + 2], own)
+        weights = torch.cat(steps_weights, dim=1) if steps_weights[0] is not None else None
+        return torch.cat(steps_logits, dim=1), weights  # (B, T_tgt, V), (B, T_tgt, T_src)
+
+
+def _trim(batch):
+    """Cut a padded batch to its own longest source and target."""
+    src, src_len, tgt_in, tgt_out = batch
+    S, T = int(src_len.max()), int((tgt_out != 0).sum(1).max())
+    return src[:, :S], src_len, tgt_in[:, :T], tgt_out[:, :T]
+
+
+def seq2seq_loss(model: Seq2Seq, batch, teacher_forcing: float = 1.0) -> torch.Tensor:
+    """Mean cross-entropy per target token; <pad> positions (id 0) are ignored.
+
+    ``batch`` is ``(src, src_len, tgt_in, tgt_out)`` as from :func:`make_tensors`. For a
+    teacher-forcing ratio below 1 use ``lambda m, b: seq2seq_loss(m, b, teacher_forcing=0.5)``.
+    """
+    src, src_len, tgt_in, tgt_out = _trim(batch)
+    logits, _ = model(src, src_len, tgt_in, teacher_forcing=teacher_forcing)  # (B, T_tgt, V)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=0)
+
+
+# --------------------------------------------------------------------------------------- decoding
+@torch.no_grad()
+def greedy_decode(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, max_len: int = 30):
+    """Pick the most probable word at every step; a sentence stops at its first <eos>.
+
+    src (B, T_src), src_len (B,) → (list of B id lists without <eos>, attention (B, T_out, T_src) or None,
+    log-probabilities (B,) of each output including its <eos>).
+    """
+    was_training = model.training
+    model.eval()
+    bos, eos = 1, 2
+    memory, h, mask = model.encode(src, src_len)
+    keys = model.keys_for(memory)
+    B = src.shape[0]
+    y = torch.full((B, 1), bos, dtype=torch.long, device=src.device)  # (B, 1)
+    done = torch.zeros(B, dtype=torch.bool, device=src.device)
+    out, attn, score = [], [], torch.zeros(B, device=src.device)
+    for _ in range(max_len):
+        logits, h, w = model.decode(y, h, memory, mask, keys)  # (B, 1, V)
+        logp = torch.log_softmax(logits[:, 0], dim=-1)  # (B, V)
+        best, y = logp.max(dim=-1)  # (B,)
+        score += torch.where(done, torch.zeros_like(best), best)
+        out.append(torch.where(done, torch.full_like(y, eos), y))
+        if w is not None:
+            attn.append(w)
+        done |= y == eos
+        y = y.unsqueeze(1)  # (B, 1)
+        if bool(done.all()):
+            break
+    model.train(was_training)
+    ids = torch.stack(out, dim=1).tolist()  # (B, T_out)
+    seqs = [row[:row.index(eos)] if eos in row else row for row in ids]
+    return seqs, (torch.cat(attn, dim=1) if attn else None), score
+
+
+class Hypothesis(NamedTuple):
+    ids: list  # output word ids, without <bos>/<eos>
+    logprob: float  # sum of log-probabilities, <eos> included
+    score: float  # logprob / length ** length_penalty: what the beam ranks by
+    attention: torch.Tensor | None  # (T_out, T_src)
+
+
+@torch.no_grad()
+def beam_search(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, beam: int = 4, max_len: int = 30,
+                length_penalty: float = 0.0, keep_greedy: bool = True) -> list[Hypothesis]:
+    """Keep the ``beam`` best partial translations of one sentence; return the finished ones, best first.
+
+    src (1, T_src), src_len (1,). At every step each live hypothesis is extended by every word;
+    the ``beam`` best of those candidates are kept, and those ending in <eos> are finished.
+    The search stops when ``beam`` hypotheses are finished, when no live one can still beat the
+    best finished one (log-probabilities only fall as words are added), or after ``max_len`` steps.
+
+    Score = log-probability / length ** ``length_penalty`` (length counts <eos>). With 0 (the
+    default) the score is the model's log-probability; 1 is the mean per word, which stops
+    the search favouring short outputs. ``beam=1`` follows exactly the words greedy picks.
+    """
+    if not isinstance(beam, int) or beam < 1:
+        raise ValueError(f"beam must be a whole number ≥ 1, got {beam!r}")
+    if src.shape[0] != 1:
+        raise ValueError(f"beam_search translates one sentence: src must be (1, T_src), got {tuple(src.shape)}")
+    was_training = model.training
+    model.eval()
+    bos, eos = 1, 2
+    memory, h, mask = model.encode(src, src_len)  # (1, T_src, D·H), (1, 1, H), (1, T_src)
+    keys = model.keys_for(memory)
+
+    def norm(logprob, length):
+        return logprob / (length ** length_penalty) if length_penalty else logprob
+
+    live = [([], 0.0, [])]  # (ids, logprob, attention rows)
+    y = torch.tensor([[bos]], device=src.device)  # (K, 1), K live hypotheses
+    finished: list[Hypothesis] = []
+    if keep_greedy and beam > 1:
+        seqs, att, score = greedy_decode(model, src, src_len, max_len)
+        n = min(len(seqs[0]) + 1, max_len)  # steps taken: the words and the <eos>, unless it ran out
+        finished.append(Hypothesis(seqs[0], float(score[0]), norm(float(score[0]), n),
+                                   att[0, :n] if att is not None else None))
+    for step in range(max_len):
+        K = len(live)
+        logits, h_new, w = model.decode(y, h, memory.expand(K, -1, -1), mask.expand(K, -1),
+                                        None if keys is None else keys.expand(K, -1, -1))
+        logp = torch.log_softmax(logits[:, 0], dim=-1)  # (K, V)
+        total = torch.tensor([lp for _, lp, _ in live], device=logp.device)[:, None] + logp  # (K, V)
+        # the beam best candidates overall: those ending in <eos> are finished …
+        top = total.flatten().topk(min(beam, total.numel()))
+        for value, flat in zip(top.values.tolist(), top.indices.tolist()):
+            k, word = divmod(flat, logp.shape[1])
+            if word == eos:
+                ids, _, rows = live[k]
+                rows = rows + ([w[k, 0]] if w is not None else [])
+                finished.append(Hypothesis(ids, value, norm(value, len(ids) + 1), torch.stack(rows) if rows else None))
+        # … and the beam best that do not end there stay alive, so the beam never shrinks
+        total[:, eos] = -math.inf
+        top = total.flatten().topk(min(beam, total.numel()))
+        keep = []
+        for value, flat in zip(top.values.tolist(), top.indices.tolist()):
+            k, word = divmod(flat, logp.shape[1])
+            ids, _, rows = live[k]
+            keep.append((k, ids + [word], value, rows + ([w[k, 0]] if w is not None else [])))
+        if finished and length_penalty == 0 and max(f.logprob for f in finished) >= keep[0][2]:
+            break  # log-probabilities only fall as words are added: no live hypothesis can do better
+        if length_penalty != 0 and len(finished) >= beam:
+            break
+        live = [(ids, value, rows) for _, ids, value, rows in keep]
+        y = torch.tensor([[ids[-1]] for ids, _, _ in live], device=src.device)  # (K, 1)
+        h = h_new[:, [k for k, _, _, _ in keep]]  # (1, K, H)
+    else:
+        for ids, value, rows in live:  # out of steps: unfinished hypotheses count as they are
+            finished.append(Hypothesis(ids, value, norm(value, len(ids)), torch.stack(rows) if rows else None))
+    model.train(was_training)
+    unique = {tuple(f.ids): f for f in sorted(finished, key=lambda f: f.score)}  # the best copy of each
+    return sorted(unique.values(), key=lambda f: -f.score)
+
+
+# ------------------------------------------------------------------------------ one sentence, by text
+class Translation(NamedTuple):
+    source: list  # English tokens
+    tokens: list  # French tokens, without <eos>
+    text: str  # detokenized French
+    attention: torch.Tensor | None  # (T_out + 1, T_src): one row per output token and the <eos>
+    logprob: float
+
+
+def _check_sentence(model, sentence: str) -> list[str]:
+    if model.src_vocab is None or model.tgt_vocab is None:
+        raise ValueError("this model has no vocabularies: build it with Seq2Seq(config, src_vocab, tgt_vocab)")
+    if not isinstance(sentence, str) or not sentence.strip():
+        raise ValueError("the input is empty: type an English sentence, e.g. 'the black cat is happy .'")
+    tokens = tokenize(sentence, "en")
+    if not tokens:
+        raise ValueError(f"no words in {sentence!r}: type an English sentence, e.g. 'the black cat is happy .'")
+    unknown = model.src_vocab.unknown(tokens)
+    if unknown:
+        known = ", ".join(t for t in model.src_vocab.itos[4:14])
+        raise ValueError(f"not in the model's English vocabulary: {', '.join(repr(u) for u in dict.fromkeys(unknown))}. "
+                         f"It knows {len(model.src_vocab) - 4} words, such as {known} …")
+    return tokens
+
+
+def translate(model: Seq2Seq, sentence: str, beam: int = 1, max_len: int = 30,
+              length_penalty: float = 0.0) -> Translation:
+    """Translate one English sentence; ``beam=1`` is greedy. Lower-cased; a final " ." is added if missing.
+
+    Raises ``ValueError`` for an empty sentence or words the model never saw (naming them).
+    """
+    tokens = _check_sentence(model, sentence)
+    if tokens[-1] not in (".", "?", "!"):
+        tokens.append(".")  # the corpus always ends with " ."
+    device = next(model.parameters()).device
+    src = torch.tensor([model.src_vocab.encode(tokens)], device=device)  # (1, T_src)
+    src_len = torch.tensor([len(tokens)])
+    best = beam_search(model, src, src_len, beam=beam, max_len=max_len, length_penalty=length_penalty)[0]
+    out = model.tgt_vocab.decode(best.ids)
+    return Translation(tokens, out, detokenize(out), best.attention, best.logprob)
+
+
+# ------------------------------------------------------------------------------------------ metrics
+def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict:
+    """BLEU and chrF (sacrebleu, default settings, 13a tokenizer) and exact match, all in 0–100."""
+    import sacrebleu
+
+    if len(hypotheses) != len(references) or not references:
+        raise ValueError(f"need one hypothesis per reference, got {len(hypotheses)} and {len(references)}")
+    hyps, refs = list(hypotheses), [list(references)]
+    return {"bleu": sacrebleu.corpus_bleu(hyps, refs, force=True).score,
+            "chrf": sacrebleu.corpus_chrf(hyps, refs).score,
+            "exact": 100.0 * sum(h.strip() == r.strip() for h, r in zip(hypotheses, references)) / len(references)}
+
+
+def length_thirds(pairs) -> dict[str, list[int]]:
+    """Indices of ``pairs`` split by English length into "short", "medium", "long" thirds (stable order)."""
+    order = sorted(range(len(pairs)), key=lambda i: (len(tokenize(pairs[i].en, "en")), i))
+    n = len(order)
+    return {"short": order[:n // 3], "medium": order[n // 3:2 * n // 3], "long": order[2 * n // 3:]}
+
+
+# -------------------------------------------------------------------------- the article's pair, wrapped
+class ArticleSeq2Seq(nn.Module):
+    """The article's ``EncoderRNN`` + ``DecoderRNN`` (time-first, one-hot inputs), wrapped for batches.
+
+    ``forward(src, src_len, tgt_in)`` takes the same batch-first ids as :class:`Seq2Seq` and turns
+    them into what the article's classes expect: one-hot (T_src, B, V_src) for the encoder and
+    one-hot (T_tgt, B, V_tgt) for the decoder — the decoder's input size *is* V_tgt. The
+    encoder's h_n (1, B, H) is the decoder's h_0: the only thing it hands over. Nothing is
+    packed, so the encoder also reads the <pad> steps after a short sentence.
+    """
+
+    def __init__(self, src_vocab: Vocab, tgt_vocab: Vocab, hidden_size: int = 128):
+        super().__init__()
+        from .seed import DecoderRNN, EncoderRNN
+
+        self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
+        self.V_src, self.V_tgt = len(src_vocab), len(tgt_vocab)
+        self.encoder = EncoderRNN(self.V_src, hidden_size)  # input size = V_src: one-hot English words
+        self.decoder = DecoderRNN(self.V_tgt, hidden_size)  # input size = V_tgt: one-hot French words
+
+    def forward(self, src, src_len, tgt_in):
+        x = F.one_hot(src.t(), self.V_src).float()  # (B, T_src) → (T_src, B, V_src)
+        _, hidden = self.encoder(x)  # hidden: (1, B, H)
+        y = F.one_hot(tgt_in.t(), self.V_tgt).float()  # (T_tgt, B, V_tgt)
+        logits, _ = self.decoder(y, hidden)  # (T_tgt, B, V_tgt)
+        return logits.transpose(0, 1)  # (B, T_tgt, V_tgt)
+
+
+def article_loss(model: ArticleSeq2Seq, batch) -> torch.Tensor:
+    src, src_len, tgt_in, tgt_out = _trim(batch)
+    logits = model(src, src_len, tgt_in)  # (B, T_tgt, V)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=0)
+
+
+@torch.no_grad()
+def article_greedy(model: ArticleSeq2Seq, src, src_len, max_len: int = 30) -> list[list[int]]:
+    """Greedy decoding with the article's pair, one (T=1, B, V_tgt) one-hot step at a time."""
+    model.eval()
+    _, h = model.encoder(F.one_hot(src.t(), model.V_src).float())  # (1, B, H)
+    y = torch.full((src.shape[0],), 1, dtype=torch.long)  # <bos>
+    out = []
+    for _ in range(max_len):
+        step = F.one_hot(y, model.V_tgt).float().unsqueeze(0)  # (1, B, V_tgt): T=1
+        logits, h = model.decoder(step, h)  # (1, B, V_tgt)
+        y = logits[0].argmax(-1)  # (B,)
+        out.append(y)
+        if bool((torch.stack(out) == 2).any(0).all()):
+            break
+    model.train()
+    rows = torch.stack(out, dim=1).tolist()
+    return [r[:r.index(2)] if 2 in r else r for r in rows]
+
+
+# ------------------------------------------------------------------------------------ checkpoints
+def checkpoint_meta(model: Seq2Seq) -> dict:
+    """What :func:`load_pretrained` needs besides the weights: config and both vocabularies."""
+    return {"config": model.describe(), "src_itos": list(model.src_vocab.itos), "tgt_itos": list(model.tgt_vocab.itos)}
+
+
+def load_pretrained(name: str = "translation", path=None):
+    """Load ``data/checkpoints/<name>.pt`` (checksum checked, ``weights_only``) → ``(model, meta)``.
+
+    The model comes back in float32, in eval mode, with its vocabularies attached.
+    """
+    from ..checkpoint import load_checkpoint
+    from ..paths import data_dir
+
+    path = data_dir() / "checkpoints" / f"{name}.pt" if path is None else path
+    meta = load_checkpoint(path)["meta"]
+    model = Seq2Seq(Seq2SeqConfig(**meta["config"]), Vocab(meta["src_itos"]), Vocab(meta["tgt_itos"]))
+    model.half()  # the file holds float16 weights: load them as they are, then widen
+    load_checkpoint(path, model)
+    return model.float().eval(), meta
+
+
+__all__ += ["checkpoint_meta", "load_pretrained"]
+
+
+def translate_pairs(model, pairs, beam: int = 1, batch_size: int = 500) -> list[str]:
+    """Translate the English side of ``pairs`` (greedy in batches, or beam search sentence by sentence)."""
+    out = []
+    for start in range(0, len(pairs), batch_size):
+        chunk = pairs[start:start + batch_size]
+        src, src_len, _, _ = make_tensors(chunk, model.src_vocab, model.tgt_vocab)
+        if isinstance(model, ArticleSeq2Seq):
+            seqs = article_greedy(model, src, src_len)
+        elif beam == 1:
+            seqs = greedy_decode(model, src, src_len)[0]
+        else:
+            seqs = [beam_search(model, src[i:i + 1, :int(n)], src_len[i:i + 1], beam=beam)[0].ids
+                    for i, n in enumerate(src_len.tolist())]
+        out += [detokenize(model.tgt_vocab.decode(s)) for s in seqs]
+    return out
+
+
+__all__ += ["translate_pairs"]

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Train the pretrained English → French models that notebook 04 loads.
+
+    python scripts/train_translation.py     # → data/checkpoints/translation.pt        (attention)
+                                            #   data/checkpoints/translation_plain.pt  (no attention)
+
+Both models see the same data, steps and settings; they differ only in attention, so the
+notebook can show what one context vector costs on long sentences. Deterministic: fixed seeds,
+fixed step counts, one thread (``torch.set_num_threads(1)``), so a re-run on the same machine
+and torch version reproduces the files. The corpus is generated (``rnn_course.translation.
+make_splits`` with the arguments stored in ``meta["splits"]``); training uses the train split
+only, and the script reports BLEU / chrF / exact match on the random and compositional test
+sets. Weights are stored as float16 (the scores are re-measured after the conversion and
+stored in ``meta``); the vocabularies and the model settings travel inside the checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
+from rnn_course.models.translation import (Seq2Seq, Seq2SeqConfig, Vocab, checkpoint_meta,  # noqa: E402
+                                           corpus_scores, detokenize, greedy_decode, length_thirds,
+                                           make_tensors, seq2seq_loss)
+from rnn_course.translation import make_splits, tokenize  # noqa: E402
+
+SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)
+MODEL = dict(embedding_dim=64, hidden_size=128, bidirectional=True, dropout=0.1)
+RECIPE = dict(steps=4_000, batch_size=64, lr=3e-3)
+MODELS = {"translation": "additive", "translation_plain": None}
+
+
+class CosineLR:
+    """Cosine decay of the learning rate over the run (a Trainer callback); logs validation loss."""
+
+    def __init__(self, lr, steps, floor=0.05):
+        self.lr, self.steps, self.floor = lr, steps, floor
+
+    def on_run_start(self, trainer): ...
+    def on_eval(self, trainer, step, val): print(f"  step {step:5d}  val loss {val:.4f}", flush=True)
+    def on_run_end(self, trainer, summary): ...
+
+    def on_step(self, trainer, step, loss):
+        frac = min(step / self.steps, 1.0)
+        scale = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac))
+        for g in trainer.optimizer.param_groups:
+            g["lr"] = self.lr * scale
+
+
+def evaluate(model, pairs) -> dict:
+    src, src_len, _, _ = make_tensors(pairs, model.src_vocab, model.tgt_vocab)
+    seqs, _, _ = greedy_decode(model, src, src_len)
+    hyps = [detokenize(model.tgt_vocab.decode(s)) for s in seqs]
+    refs = [p.fr for p in pairs]
+    scores = corpus_scores(hyps, refs)
+    long = length_thirds(pairs)["long"]
+    scores["bleu_long"] = corpus_scores([hyps[i] for i in long], [refs[i] for i in long])["bleu"]
+    return {k: round(v, 2) for k, v in scores.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, help="override the recipe's step count (the shipped files use the recipe)")
+    ap.add_argument("--out-dir", type=Path, default=ROOT / "data" / "checkpoints")
+    args = ap.parse_args()
+    steps = args.steps or RECIPE["steps"]
+    torch.set_num_threads(1)
+
+    splits = make_splits(**SPLITS)
+    src_vocab = Vocab.build(tokenize(p.en, "en") for p in splits["train"])
+    tgt_vocab = Vocab.build(tokenize(p.fr, "fr") for p in splits["train"])
+    train = make_tensors(splits["train"], src_vocab, tgt_vocab)
+    valid = make_tensors(splits["valid"], src_vocab, tgt_vocab)
+    print(f"{len(splits['train'])} training pairs; vocabularies: {len(src_vocab)} English, "
+          f"{len(tgt_vocab)} French tokens", flush=True)
+
+    for name, attention in MODELS.items():
+        seed_everything(0)
+        config = Seq2SeqConfig(len(src_vocab), len(tgt_vocab), attention=attention, **MODEL)
+        model = Seq2Seq(config, src_vocab, tgt_vocab)
+        print(f"{name}: attention={attention}, {model.num_parameters():,} parameters, {steps} steps", flush=True)
+        trainer = Trainer(model, train, seq2seq_loss, val_data=valid, callbacks=[CosineLR(RECIPE["lr"], steps)],
+                          config=TrainConfig(steps=steps, batch_size=RECIPE["batch_size"], lr=RECIPE["lr"],
+                                             eval_every=500, clip_grad=1.0))
+        t0, c0 = time.time(), time.process_time()
+        summary = trainer.run()
+        seconds, cpu = time.time() - t0, time.process_time() - c0
+        print(f"  {summary}  (CPU time {cpu:.0f} s)", flush=True)
+        if summary.reason != "completed":
+            sys.exit(f"training did not complete: {summary.message}")
+        model.eval()
+        result = {f"fp32_{s}": evaluate(model, splits[s]) for s in ("test", "compositional")}
+        model.half().float()  # round the weights to float16, as they will be stored
+        result |= {s: evaluate(model, splits[s]) for s in ("test", "compositional")}
+        print(f"  {result}", flush=True)
+        model.half()
+        out = args.out_dir / f"{name}.pt"
+        digest = save_checkpoint(out, model, step=trainer.step, meta={
+            **checkpoint_meta(model), "splits": SPLITS, "recipe": {**RECIPE, "steps": steps},
+            "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu, 1), "torch": torch.__version__,
+            "scores": result, "dtype": "float16",
+        })
+        print(f"  wrote {out} ({out.stat().st_size / 1e6:.2f} MB)\n  {digest}  checkpoints/{out.name}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
