@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 import torch
 from torch import nn
 
-__all__ = ["TrainConfig", "Trainer", "Callback", "History", "RunSummary", "OPTIMIZERS"]
+__all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "History", "RunSummary", "OPTIMIZERS"]
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 
@@ -124,6 +124,24 @@ class Callback:
     def on_step(self, trainer: "Trainer", step: int, loss: float) -> None: ...
     def on_eval(self, trainer: "Trainer", step: int, val_loss: float) -> None: ...
     def on_run_end(self, trainer: "Trainer", summary: RunSummary) -> None: ...
+
+
+class CosineLR(Callback):
+    """Cosine decay of the learning rate from ``lr`` to ``floor·lr`` over ``steps``; prints each
+    validation loss when ``log`` is true. Used by the scripts that train the shipped checkpoints."""
+
+    def __init__(self, lr: float, steps: int, floor: float = 0.05, log: bool = True):
+        self.lr, self.steps, self.floor, self.log = lr, steps, floor, log
+
+    def on_eval(self, trainer, step, val):
+        if self.log:
+            print(f"step {step:5d}  val {val:.4f}", flush=True)
+
+    def on_step(self, trainer, step, loss):
+        frac = min(step / self.steps, 1.0)
+        scale = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac))
+        for g in trainer.optimizer.param_groups:
+            g["lr"] = self.lr * scale
 
 
 class _Diverged(Exception):

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
+from rnn_course.train import CosineLR  # noqa: E402
 from rnn_course.models.language import LMConfig, RecurrentLM, lm_loss, stream_perplexity  # noqa: E402
 from rnn_course.text import CharVocab, Vocab, lm_windows, shakespeare, words  # noqa: E402
 
@@ -40,23 +41,6 @@ RECIPES = {
                             tie_weights=True),
                  steps=4000, batch_size=32, seq_len=35, lr=2e-3, vocab_size=10_000),
 }
-
-
-class CosineLR:
-    """Cosine decay of the learning rate over the run (a Trainer callback)."""
-
-    def __init__(self, lr, steps, floor=0.05):
-        self.lr, self.steps, self.floor = lr, steps, floor
-
-    def on_run_start(self, trainer): ...
-    def on_eval(self, trainer, step, val): print(f"step {step:5d}  val {val:.4f}", flush=True)
-    def on_run_end(self, trainer, summary): ...
-
-    def on_step(self, trainer, step, loss):
-        frac = min(step / self.steps, 1.0)
-        scale = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac))
-        for g in trainer.optimizer.param_groups:
-            g["lr"] = self.lr * scale
 
 
 def main() -> None:

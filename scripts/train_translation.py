@@ -17,7 +17,6 @@ stored in ``meta``); the vocabularies and the model settings travel inside the c
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
+from rnn_course.train import CosineLR  # noqa: E402
 from rnn_course.models.translation import (Seq2Seq, Seq2SeqConfig, Vocab, checkpoint_meta,  # noqa: E402
                                            corpus_scores, detokenize, greedy_decode, length_thirds,
                                            make_tensors, seq2seq_loss)
@@ -37,23 +37,6 @@ SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)
 MODEL = dict(embedding_dim=64, hidden_size=128, bidirectional=True, dropout=0.1)
 RECIPE = dict(steps=4_000, batch_size=64, lr=3e-3)
 MODELS = {"translation": "additive", "translation_plain": None}
-
-
-class CosineLR:
-    """Cosine decay of the learning rate over the run (a Trainer callback); logs validation loss."""
-
-    def __init__(self, lr, steps, floor=0.05):
-        self.lr, self.steps, self.floor = lr, steps, floor
-
-    def on_run_start(self, trainer): ...
-    def on_eval(self, trainer, step, val): print(f"  step {step:5d}  val loss {val:.4f}", flush=True)
-    def on_run_end(self, trainer, summary): ...
-
-    def on_step(self, trainer, step, loss):
-        frac = min(step / self.steps, 1.0)
-        scale = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac))
-        for g in trainer.optimizer.param_groups:
-            g["lr"] = self.lr * scale
 
 
 def evaluate(model, pairs) -> dict:

@@ -22,13 +22,13 @@ the steps it forecasts.
 
 from __future__ import annotations
 
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..repro import without_onednn as _without_onednn
 
 __all__ = ["ReturnLSTM", "LoadConfig", "LoadForecaster", "MODES",
            "mse_loss", "time_first_mse_loss", "direct_loss", "next_step_loss", "num_parameters"]
@@ -175,13 +175,6 @@ class LoadForecaster(nn.Module):
             self.train(was_training)
 
 
-@contextmanager
-def _without_onednn():
-    """oneDNN off for small inference calls (several times faster, see COURSE.md); quiet about its TF32 notice."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
-        with torch.backends.mkldnn.flags(enabled=False):
-            yield
 
 
 def direct_loss(model: nn.Module, batch) -> torch.Tensor:

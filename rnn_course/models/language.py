@@ -10,13 +10,13 @@ generated one token at a time without re-reading the prefix.
 from __future__ import annotations
 
 import math
-import warnings
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..repro import without_onednn as _without_onednn
 
 __all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
            "generate_by_rereading", "stream_perplexity", "hidden_activations", "CELLS"]
@@ -141,13 +141,6 @@ def next_token_distribution(logits: torch.Tensor, temperature: float = 1.0, top_
     return torch.softmax(logits, dim=-1)
 
 
-@contextmanager
-def _without_onednn():
-    """oneDNN off for one-token steps (see ``generate``); quiet about its TF32 notice."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
-        with torch.backends.mkldnn.flags(enabled=False):
-            yield
 
 
 def _pick(logits, strategy, temperature, top_k, generator) -> int:

@@ -33,7 +33,6 @@ usually finds a more probable translation than greedy, but can in principle miss
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable, NamedTuple, Sequence
