@@ -64,7 +64,7 @@ def setup() -> None:
     cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     if LOCK.exists():
         cmd += ["-c", str(LOCK)]
-    cmd += ["-e", f"{ROOT}[test]"]
+    cmd += ["-e", f"{ROOT}[test,hub]"]
     if subprocess.call(cmd, cwd=ROOT) != 0:
         sys.exit("[course] Installing the packages failed (see pip's message above). "
                  "Check the network or the disk space, then run the same command again.")
