@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .paths import project_root
 
-__all__ = ["record", "results_dir", "set_notebook", "current_notebook", "read_results"]
+__all__ = ["record", "results_dir", "set_notebook", "current_notebook", "read_results",
+           "save_benchmark", "load_benchmark"]
 
 _notebook: str | None = None
 
@@ -94,3 +95,72 @@ def read_results(notebook: str) -> dict:
         return json.loads(path.read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
+
+
+# --- shipped benchmark results -------------------------------------------------------------
+# Long measurements that a notebook cannot afford to repeat (a model-choice curve, a classroom
+# of ten) are made by a script in benchmarks/ and shipped in data/benchmarks/<name>.json with the
+# command, machine and date that produced them, so a notebook can plot them honestly.
+
+
+def _machine() -> dict:
+    import platform
+
+    import torch
+
+    info = {
+        "python": platform.python_version(),
+        "torch": str(torch.__version__),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+    try:
+        info["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # not on every platform
+        pass
+    return info
+
+
+def save_benchmark(name: str, results: dict, *, command: str, path: Path | None = None) -> Path:
+    """Write ``data/benchmarks/<name>.json``: ``results`` plus the command, machine and date.
+
+    The load average is stored with the machine: a figure measured on a busy machine says so.
+    """
+    import datetime
+
+    from .paths import data_dir
+
+    target = Path(path) if path else data_dir() / "benchmarks" / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "benchmark": name,
+        "command": command,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "results": _plain(results),
+    }
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.", suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, target)
+    return target
+
+
+def load_benchmark(name: str) -> dict:
+    """The shipped ``data/benchmarks/<name>.json`` (keys: benchmark, command, date, machine, results)."""
+    from .paths import data_dir
+
+    path = data_dir() / "benchmarks" / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: it ships with the course; restore it with git "
+            f"(git checkout -- {path.relative_to(data_dir().parent)}) or re-run benchmarks/{name}.py"
+        )
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON ({e}); restore it with git or re-run the benchmark") from e

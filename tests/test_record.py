@@ -51,3 +51,22 @@ def test_start_seeds_everything_repeatably():
     rnn_course.start("nb", seed=3)
     b = (torch.rand(2), np.random.rand(2))
     assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+def test_save_benchmark_keeps_command_machine_and_date(tmp_path, monkeypatch):
+    from rnn_course.results import load_benchmark, save_benchmark
+
+    monkeypatch.setenv("RNN_COURSE_DATA", str(tmp_path))
+    save_benchmark("demo", {"ratio": 1.5}, command="python benchmarks/demo.py")
+    doc = load_benchmark("demo")
+    assert doc["results"] == {"ratio": 1.5}
+    assert doc["command"] == "python benchmarks/demo.py"
+    assert doc["machine"]["cpu_count"] >= 1 and doc["date"].startswith("20")
+
+
+def test_load_benchmark_missing_says_how_to_restore(tmp_path, monkeypatch):
+    from rnn_course.results import load_benchmark
+
+    monkeypatch.setenv("RNN_COURSE_DATA", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="benchmarks/nothing.py"):
+        load_benchmark("nothing")
