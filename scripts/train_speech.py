@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Train the pretrained acoustic models that notebook 07 loads.
+
+    python scripts/train_speech.py      # → data/checkpoints/speech_bigru.pt              (the main model)
+                                        #   data/checkpoints/speech_bigru_noaug.pt        (no augmentation)
+                                        #   data/checkpoints/speech_gru_unidirectional.pt (can stream)
+
+All three see the same clips (the train split of data/speech), steps and settings, and differ in
+one thing each, so the notebook can show what augmentation buys and what streaming costs.
+Deterministic: fixed seeds and step counts, one thread. Weights are stored as float16; the
+scores in ``meta`` are measured after that conversion, on the held-out voices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
+from rnn_course.models.speech import (AcousticConfig, AcousticModel, checkpoint_meta,  # noqa: E402
+                                      ctc_loss_fn, evaluate)
+from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate  # noqa: E402
+from rnn_course.train import CosineLR  # noqa: E402
+
+RECIPE = dict(steps=2_000, batch_size=32, lr=3e-3)
+MODELS = {
+    "speech_bigru": dict(bidirectional=True, augment=True),
+    "speech_bigru_noaug": dict(bidirectional=True, augment=False),
+    "speech_gru_unidirectional": dict(bidirectional=False, augment=True),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, help="override the recipe's step count (the shipped files use the recipe)")
+    ap.add_argument("--only", choices=list(MODELS), help="train one of the models")
+    ap.add_argument("--out-dir", type=Path, default=ROOT / "data" / "checkpoints")
+    args = ap.parse_args()
+    steps = args.steps or RECIPE["steps"]
+    torch.set_num_threads(1)
+    corpus = SpeechCorpus.load()
+    train_feats = torch.cat([SpeechDataset(corpus["train"])[i][0] for i in range(0, len(corpus["train"]), 4)])
+    held_out = {s: SpeechDataset(corpus[s]) for s in ("valid", "test", "unseen_variant", "foreign_accent")}
+    for name, opts in MODELS.items():
+        if args.only and name != args.only:
+            continue
+        seed_everything(0)
+        model = AcousticModel(AcousticConfig(bidirectional=opts["bidirectional"]))
+        model.set_normalizer(train_feats)
+        train = SpeechDataset(corpus["train"], augment=Augment() if opts["augment"] else None, seed=0)
+        n_params = sum(p.numel() for p in model.parameters())
+        print(f"{name}: {opts}, {n_params:,} parameters, {steps} steps", flush=True)
+        trainer = Trainer(model, train, ctc_loss_fn, val_data=held_out["valid"], collate=collate,
+                          callbacks=[CosineLR(RECIPE["lr"], steps)],
+                          config=TrainConfig(steps=steps, batch_size=RECIPE["batch_size"], lr=RECIPE["lr"],
+                                             eval_every=250, clip_grad=1.0))
+        t0 = time.time()
+        summary = trainer.run()
+        seconds = time.time() - t0
+        print(f"  {summary}", flush=True)
+        if summary.reason != "completed":
+            sys.exit(f"training did not complete: {summary.message}")
+        model.half().float().eval()  # round to float16, as stored, before scoring
+        scores = {s: {k: round(v, 4) for k, v in evaluate(model, ds).items() if k != "hypotheses"}
+                  for s, ds in held_out.items()}
+        print(f"  {scores}", flush=True)
+        out = args.out_dir / f"{name}.pt"
+        digest = save_checkpoint(out, model.half(), step=trainer.step, meta={
+            **checkpoint_meta(model), "options": opts, "recipe": {**RECIPE, "steps": steps},
+            "train_seconds": round(seconds, 1), "torch": torch.__version__, "scores": scores, "dtype": "float16",
+        })
+        print(f"  wrote {out} ({out.stat().st_size / 1e6:.2f} MB)\n  {digest}  checkpoints/{out.name}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
