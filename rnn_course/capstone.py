@@ -1,0 +1,433 @@
+"""Notebook 10: the course's workflow on any data :func:`rnn_course.sources.load_data` returns.
+
+    data = load_data("shakespeare-genre")       # or the learner's file
+    task = make_task(data)                      # ClassifyTask, ForecastTask, GenerateTask, TranslateTask
+    task.plot(); task.example()                 # look, then shape: a small batch of model inputs
+    base = task.baselines()                     # {"majority class": {...metrics}, ...} on the test split
+    model = task.model()                        # the course's recurrent model for this task type
+    Trainer(model, task.train, task.loss, val_data=task.valid).run()
+    rnn = task.evaluate(model)                  # the same metrics, the same test split
+    print(compare(task, base, rnn))             # said plainly, whichever wins
+
+Every task has the same members: ``kind``, ``metric`` (headline metric) and ``higher_is_better``,
+``train`` / ``valid`` (tensor tuples for the Trainer), ``loss``, ``model()``, ``example(B)``
+(model arguments for ``trace`` / ``diagnose``), ``diagnose_options``, ``baselines()``,
+``evaluate(model)``, ``plot()`` and ``facts()`` (what the run says about the four questions).
+Baselines are the ones a practitioner tries first: majority class and bag-of-words (tokens) or
+bag-of-frames (audio) logistic regression for classification; persistence, seasonal naive and
+the training mean for series; a Kneser–Ney n-gram for text; a word-by-word dictionary for translation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import torch
+
+from .sources import LabelledSequences, PairsData, SeriesData, TextData
+
+__all__ = ["make_task", "findings", "run_numbers", "ClassifyTask", "ForecastTask", "GenerateTask", "TranslateTask", "compare",
+           "classification_metrics", "pad_tokens", "pad_frames"]
+
+
+def classification_metrics(y_true, y_pred) -> dict:
+    """Accuracy and macro-F1 (every class counts the same, however rare), both in 0–1."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {"accuracy": float(accuracy_score(y_true, y_pred)),
+            "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0))}
+
+
+def pad_tokens(seqs: list[list[int]], pad: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Id lists → x: (N, T) padded with ``pad`` to the longest, lengths: (N,)."""
+    lengths = torch.tensor([len(s) for s in seqs])
+    x = torch.full((len(seqs), int(lengths.max())), pad, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        x[i, :len(s)] = torch.as_tensor(s, dtype=torch.long)
+    return x, lengths
+
+
+def pad_frames(seqs: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(T_i, F) arrays → x: (N, T, F) zero-padded to the longest, lengths: (N,)."""
+    lengths = torch.tensor([len(s) for s in seqs])
+    x = torch.zeros(len(seqs), int(lengths.max()), seqs[0].shape[1])
+    for i, s in enumerate(seqs):
+        x[i, :len(s)] = torch.as_tensor(s)
+    return x, lengths
+
+
+def _widen(x: torch.Tensor, T: int) -> torch.Tensor:
+    """x cut or zero-padded along the time axis (dim 1) to exactly T steps, so an example batch
+    for ``diagnose`` can have T ≠ B (padding past each length is never read)."""
+    if x.shape[1] >= T:
+        return x[:, :T]
+    pad = torch.zeros(x.shape[0], T - x.shape[1], *x.shape[2:], dtype=x.dtype)
+    return torch.cat([x, pad], dim=1)
+
+
+class ClassifyTask:
+    """Many-to-one: one label per sequence. Tokens get an embedding; frames are standardised
+    with training statistics. Loss weights balance the classes, as does the logistic regression."""
+
+    kind, metric, higher_is_better = "classify", "accuracy", True
+
+    def __init__(self, data: LabelledSequences, max_vocab: int = 8000):
+        from .text import Vocab
+
+        self.data, self.classes = data, data.classes
+        parts = {s: data.part(s) for s in ("train", "valid", "test")}
+        if not parts["train"][0] or not parts["test"][0]:
+            raise ValueError("the data need training and test examples; see rnn_course.sources.stratified_split")
+        self.raw = parts
+        if data.kind == "tokens":
+            self.vocab = Vocab.build([w for s in parts["train"][0] for w in s], max_size=max_vocab, min_freq=2)
+            encode = lambda items: pad_tokens([self.vocab.encode(s).tolist() for s in items])  # noqa: E731
+        else:
+            frames = np.concatenate(parts["train"][0])  # (ΣT, F): statistics of the training clips only
+            self.mean, self.std = frames.mean(0), frames.std(0) + 1e-5
+            encode = lambda items: pad_frames([(s - self.mean) / self.std for s in items])  # noqa: E731
+        self.tensors = {}
+        for s, (items, labels) in parts.items():
+            if items:
+                x, lengths = encode(items)
+                self.tensors[s] = (x, lengths, torch.tensor([self.classes.index(c) for c in labels]))
+        self.train, self.valid, self.test = self.tensors["train"], self.tensors.get("valid"), self.tensors["test"]
+        counts = torch.bincount(self.train[2], minlength=len(self.classes)).float()
+        self.class_weights = counts.sum() / (len(self.classes) * counts.clamp(min=1))
+
+    def loss(self, model, batch):
+        from .models.classify import classify_loss
+
+        return classify_loss(model, batch, self.class_weights)
+
+    def model(self, **options):
+        from .models.classify import ClassifierConfig, SequenceClassifier
+
+        defaults = dict(hidden_size=64, pooling="mean", dropout=0.3, cell="gru")
+        if self.data.kind == "tokens":
+            defaults.update(vocab_size=len(self.vocab), embedding_dim=64)
+        else:
+            defaults.update(n_features=self.train[0].shape[-1])
+        return SequenceClassifier(ClassifierConfig(n_classes=len(self.classes), **{**defaults, **options}))
+
+    def example(self, B: int = 3):
+        x, lengths, _ = self.train
+        lengths = lengths[:B]
+        return _widen(x[:B], max(int(lengths.max()), B + 2)), lengths  # (B, T) or (B, T, F), (B,); T ≠ B
+
+    diagnose_options = {"batch_dims": (0, None)}  # lengths are not samples to perturb
+
+    def _bag(self, items):
+        if self.data.kind == "tokens":
+            return items
+        return np.stack([np.concatenate([(s - self.mean).mean(0) / self.std, s.std(0) / self.std]) for s in items])
+
+    def baselines(self) -> dict:
+        """Majority class, and logistic regression on bags of words (counts) or frames (mean, std)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        (train_x, train_y), (test_x, test_y) = self.raw["train"], self.raw["test"]
+        majority = Counter(train_y).most_common(1)[0][0]
+        out = {"majority class": classification_metrics(test_y, [majority] * len(test_y))}
+        lr = LogisticRegression(max_iter=2000, class_weight="balanced")
+        if self.data.kind == "tokens":
+            model, name = make_pipeline(CountVectorizer(analyzer=lambda t: t, min_df=2), lr), "bag-of-words logistic regression"
+        else:
+            model, name = lr, "bag-of-frames logistic regression"
+        model.fit(self._bag(train_x), train_y)
+        out[name] = classification_metrics(test_y, model.predict(self._bag(test_x)))
+        return out
+
+    def evaluate(self, model) -> dict:
+        from .models.classify import predict
+
+        x, lengths, y = self.test
+        return classification_metrics(y.numpy(), predict(model, x, lengths).numpy())
+
+    def plot(self):
+        import matplotlib.pyplot as plt
+
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3))
+        self.data.counts().plot.bar(ax=a1, title="examples per class and split", rot=0)
+        lengths = [len(s) for s in self.data.items]
+        a2.hist(lengths, bins=30)
+        a2.set(title="sequence length T", xlabel="tokens" if self.data.kind == "tokens" else "10 ms frames")
+        fig.tight_layout()
+        return fig
+
+    def facts(self) -> dict:
+        lengths = self.train[1].float()
+        return {"output": f"classification: one of {len(self.classes)} classes per sequence ({', '.join(self.classes)})",
+                "context": f"T = {int(lengths.min())}…{int(lengths.max())} steps (median {int(lengths.median())})"}
+
+
+class ForecastTask:
+    """Next value of the first column from a window of all columns, scaled with training statistics."""
+
+    kind, metric, higher_is_better = "forecast", "rmse", False
+
+    def __init__(self, data: SeriesData):
+        from .series import Scaler, make_windows, windows_at
+
+        self.data = data
+        frame = data.frame
+        step = (frame.index[1:] - frame.index[:-1]).median()
+        per_day = round(86400 / step.total_seconds()) if step.total_seconds() > 0 else 0
+        self.season = per_day if 2 <= per_day <= 1440 else (5 if step.days == 1 and frame.index.dayofweek.max() < 5
+                                                              else 7 if step.days == 1 else None)
+        self.window = max(20, min(self.season or 20, 96))  # T: one season (a day), at least 20 steps
+        a, b = data.bounds
+        values = frame.to_numpy()
+        self.scaler = Scaler().fit(values[:a])
+        z = self.scaler.transform(values)  # (L, F)
+        self.values, self.z = values, z
+        x, y = make_windows(z[:a], window=self.window, horizon=1, target_cols=0)  # (N, T, F), (N, 1)
+        self.train = (x, y)
+        self.origins = {"valid": np.arange(max(a, self.window), b), "test": np.arange(b, len(z))}
+        self.valid = (windows_at(z, self.origins["valid"], self.window),
+                      torch.tensor(z[self.origins["valid"], :1], dtype=torch.float32))
+
+    def loss(self, model, batch):
+        from .models.forecast import mse_loss
+
+        return mse_loss(model, batch)
+
+    def model(self, **options):
+        from .models.forecast import ReturnLSTM
+
+        return ReturnLSTM(n_features=self.z.shape[1], **{"hidden_size": 32, **options})
+
+    def example(self, B: int = 3):
+        return (self.train[0][:B],)  # (B, T, F)
+
+    diagnose_options = {"causal": True}
+
+    def _scores(self, pred) -> dict:
+        from .series import mae, rmse
+
+        truth = self.values[self.origins["test"], 0]
+        return {"rmse": rmse(truth, pred), "mae": mae(truth, pred)}
+
+    def baselines(self) -> dict:
+        from .series import persistence, seasonal_naive
+
+        target, o = self.values[:, 0], self.origins["test"]
+        out = {"persistence": self._scores(persistence(target, o, 1)[:, 0]),
+               # for a series of changes (returns) the training mean beats persistence (notebook 05)
+               "training mean": self._scores(np.full(len(o), target[:self.data.bounds[0]].mean()))}
+        if self.season and o[0] >= self.season:
+            out[f"seasonal naive ({self.season} steps)"] = self._scores(seasonal_naive(target, o, 1, self.season)[:, 0])
+        return out
+
+    @torch.no_grad()
+    def evaluate(self, model) -> dict:
+        from .series import windows_at
+
+        model.eval()
+        pred = model(windows_at(self.z, self.origins["test"], self.window))[:, 0].numpy()
+        model.train()
+        return self._scores(self.scaler.column(0).inverse_transform(pred))
+
+    def plot(self):
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(10, 3))
+        a, b = self.data.bounds
+        col = self.data.frame.iloc[:, 0]
+        for (lo, hi), name in (((0, a), "train"), ((a, b), "valid"), ((b, len(col)), "test")):
+            ax.plot(col.index[lo:hi], col.iloc[lo:hi], lw=0.6, label=name)
+        ax.set(title=f"{self.data.name}: {col.name}, split by time")
+        ax.legend()
+        return fig
+
+    def facts(self) -> dict:
+        return {"output": "regression: the next value of one series (one number per window)",
+                "context": f"windows of T = {self.window} steps" + (f"; season {self.season} steps" if self.season else "")}
+
+
+class GenerateTask:
+    """A character language model. The vocabulary is every character of the file (a character
+    seen only in the test part still gets an id; its probability is learned as tiny)."""
+
+    kind, metric, higher_is_better = "generate", "nats_per_char", False
+
+    def __init__(self, data: TextData, steps: int = 64):
+        from .text import CharVocab, lm_windows
+
+        self.data, self.T = data, steps
+        self.vocab = CharVocab.build("".join(data.parts.values()))
+        self.ids = {s: self.vocab.encode(t) for s, t in data.parts.items()}
+        self.train = lm_windows(self.ids["train"], steps)  # x, y: (N, T)
+        self.valid = lm_windows(self.ids["valid"], steps) if len(self.ids["valid"]) > steps else None
+
+    def loss(self, model, batch):
+        from .models.language import lm_loss
+
+        return lm_loss(model, batch)
+
+    def model(self, **options):
+        from .models.language import LMConfig, RecurrentLM
+
+        return RecurrentLM(LMConfig(vocab_size=len(self.vocab), **{"embedding_dim": 32, "hidden_size": 128,
+                                                                   "cell": "gru", "dropout": 0.0, **options}))
+
+    def example(self, B: int = 3):
+        return (self.train[0][:B, :min(self.T, 10)],)  # (B, T) ids
+
+    diagnose_options = {"causal": True}
+
+    def baselines(self) -> dict:
+        from .baselines import KneserNeyLM
+
+        out = {}
+        for order in (3, 5):
+            lm = KneserNeyLM(order=order).fit(self.ids["train"].tolist(), len(self.vocab))
+            out[f"{order}-gram (Kneser–Ney)"] = {"nats_per_char": math.log(lm.perplexity(self.ids["test"].tolist()))}
+        return out
+
+    def evaluate(self, model) -> dict:
+        from .models.language import stream_perplexity
+
+        return {"nats_per_char": math.log(stream_perplexity(model, self.ids["test"], steps=self.T, streams=4))}
+
+    def plot(self):
+        import matplotlib.pyplot as plt
+
+        counts = Counter(self.data.parts["train"]).most_common(30)
+        fig, ax = plt.subplots(figsize=(10, 3))
+        ax.bar([repr(c)[1:-1] for c, _ in counts], [n for _, n in counts])
+        ax.set(title="the 30 most frequent training characters")
+        return fig
+
+    def facts(self) -> dict:
+        return {"output": f"generation: the next of {len(self.vocab)} characters at every step",
+                "context": f"windows of T = {self.T} characters; the state carries more"}
+
+
+class TranslateTask:
+    """Encoder–decoder with attention (notebook 04's ``Seq2Seq``) on the learner's pairs."""
+
+    kind, metric, higher_is_better = "translate", "bleu", True
+
+    def __init__(self, data: PairsData):
+        from .models.translation import Vocab, make_tensors
+        from .translation import Pair, tokenize
+
+        self.data, self.tok = data, tokenize
+        src = [tokenize(a, "en") for a, _ in data.parts["train"]]
+        tgt = [tokenize(b, "fr") for _, b in data.parts["train"]]
+        self.src_vocab, self.tgt_vocab = Vocab.build(src), Vocab.build(tgt)
+        self.tensors = {s: make_tensors([Pair(a, b) for a, b in p], self.src_vocab, self.tgt_vocab)
+                        for s, p in data.parts.items() if p}
+        self.train, self.valid = self.tensors["train"], self.tensors.get("valid")
+        self.references = [" ".join(tokenize(b, "fr")) for _, b in data.parts["test"]]
+
+    def loss(self, model, batch):
+        from .models.translation import seq2seq_loss
+
+        return seq2seq_loss(model, batch)
+
+    def model(self, **options):
+        from .models.translation import Seq2Seq, Seq2SeqConfig
+
+        config = Seq2SeqConfig(len(self.src_vocab), len(self.tgt_vocab),
+                               **{"embedding_dim": 32, "hidden_size": 64, "dropout": 0.0, **options})
+        return Seq2Seq(config, self.src_vocab, self.tgt_vocab)
+
+    def example(self, B: int = 3):
+        src, src_len, tgt_in, _ = self.train
+        return _widen(src[:B], max(int(src_len[:B].max()), B + 2)), src_len[:B], tgt_in[:B]  # T_src ≠ B
+
+    diagnose_options = {"batch_dims": (0, None, 0)}
+
+    def baselines(self) -> dict:
+        """Word by word, with each source word's most associated target word (Dice coefficient)."""
+        from .models.translation import corpus_scores
+
+        src_count, tgt_count, both = Counter(), Counter(), Counter()
+        for a, b in self.data.parts["train"]:
+            s, t = set(self.tok(a, "en")), set(self.tok(b, "fr"))
+            src_count.update(s)
+            tgt_count.update(t)
+            both.update((x, y) for x in s for y in t)
+        best: dict[str, tuple[float, str]] = {}
+        for (x, y), n in both.items():
+            score = 2 * n / (src_count[x] + tgt_count[y])
+            if score > best.get(x, (0.0, ""))[0]:
+                best[x] = (score, y)
+        hyps = [" ".join(best[w][1] if w in best else w for w in self.tok(a, "en")) for a, _ in self.data.parts["test"]]
+        return {"word by word (learned dictionary)": corpus_scores(hyps, self.references)}
+
+    def evaluate(self, model) -> dict:
+        from .models.translation import corpus_scores, greedy_decode
+
+        src, src_len, _, _ = self.tensors["test"]
+        seqs, _, _ = greedy_decode(model, src, src_len, max_len=int(src_len.max()) * 2 + 5)
+        return corpus_scores([" ".join(self.tgt_vocab.decode(s)) for s in seqs], self.references)
+
+    def plot(self):
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6, 3))
+        pairs = self.data.parts["train"]
+        ax.scatter([len(self.tok(a, "en")) for a, _ in pairs], [len(self.tok(b, "fr")) for _, b in pairs], s=4, alpha=0.3)
+        ax.set(xlabel="source tokens", ylabel="target tokens", title="sentence lengths (training pairs)")
+        return fig
+
+    def facts(self) -> dict:
+        return {"output": "generation: a target sentence for each source sentence (sequence to sequence)",
+                "context": f"source sentences of up to {self.train[0].shape[1]} tokens"}
+
+
+def make_task(data):
+    """The task for what :func:`rnn_course.sources.load_data` returned."""
+    kinds = {LabelledSequences: ClassifyTask, SeriesData: ForecastTask, TextData: GenerateTask, PairsData: TranslateTask}
+    if type(data) not in kinds:
+        raise ValueError(f"make_task needs data from rnn_course.sources.load_data, got {type(data).__name__}")
+    return kinds[type(data)](data)
+
+
+def compare(task, baselines: dict, rnn: dict) -> str:
+    """One plain sentence: does the RNN beat the best baseline on the task's headline metric?"""
+    m, up = task.metric, task.higher_is_better
+    name, best = max(baselines.items(), key=lambda kv: kv[1][m] if up else -kv[1][m])
+    r, b = rnn[m], best[m]
+    if math.isclose(r, b, rel_tol=1e-3, abs_tol=1e-4):
+        return f"The RNN and the best baseline ({name}) tie on {m}: {r:.4g} vs {b:.4g}."
+    wins = r > b if up else r < b
+    verdict = "beats" if wins else "loses to"
+    return (f"The RNN {verdict} the best baseline, {name}, on held-out {m}: {r:.4g} vs {b:.4g} "
+            f"({'higher' if up else 'lower'} is better)."
+            + ("" if wins else " The simpler model is the one to deploy unless the RNN can be improved."))
+
+
+def findings(task, baselines: dict, rnn: dict) -> dict:
+    """What the run says about each of the four questions (keys as in ``capstone_form.QUESTIONS``)."""
+    m = task.metric
+    scores = ", ".join(f"{name} {v[m]:.3g}" for name, v in baselines.items())
+    order_blind = {"classify": "the bag-of-words/frames model ignores order",
+                   "forecast": "the naive forecasts use one past value at most",
+                   "generate": "the n-gram sees only the last few characters",
+                   "translate": "word by word ignores order"}[task.kind]
+    return {**task.facts(),
+            "ordering": f"{order_blind}: {scores}; the RNN, which reads in order: {rnn[m]:.3g} ({m})",
+            "alternative": compare(task, baselines, rnn)}
+
+
+def run_numbers(baselines: dict, rnn: dict) -> dict:
+    """Flat numbers for ``record``: ``rnn_<metric>``, ``<baseline>_<metric>``, and ``baseline_<metric>`` for
+    the first baseline that is not the majority class (the one a practitioner would try)."""
+    def slug(name):
+        return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_").replace("__", "_")
+
+    out = {f"rnn_{m}": v for m, v in rnn.items()}
+    for name, scores in baselines.items():
+        out.update({f"{slug(name)}_{m}": v for m, v in scores.items()})
+    real = [s for n, s in baselines.items() if n != "majority class"]
+    if real:
+        out.update({f"baseline_{m}": v for m, v in real[0].items()})
+    return out
