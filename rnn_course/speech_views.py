@@ -1,0 +1,189 @@
+"""Pictures, the live transcript, the hard test and the "try a clip" widget of notebook 07.
+
+Widget callbacks are plain functions here (``transcribe_source``) so tests can call them with
+good and bad input; the widget only displays what they return.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .models.speech import AcousticModel, evaluate, transcribe
+from .speech import SR, Clip, SpeechDataset, AudioError, load_audio, log_mel
+
+__all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "hard_test", "transcribe_source",
+           "Transcript", "SpeechDemo", "real_time_factor"]
+
+
+def plot_clip(clip: Clip, title: str | None = None):
+    """The waveform over time, then the log-mel spectrogram the RNN reads as (T, F)."""
+    import matplotlib.pyplot as plt
+
+    feats = log_mel(clip.wave)  # (T, F)
+    fig, (a, b) = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True, constrained_layout=True)
+    t = np.arange(len(clip.wave)) / SR
+    a.plot(t, clip.wave, lw=0.5)
+    a.set_ylabel("amplitude")
+    a.set_title(title or f"“{clip.text}” — voice {clip.voice or clip.speaker}")
+    b.imshow(feats.T, origin="lower", aspect="auto", extent=(0, len(feats) / 100, 0, feats.shape[1]), cmap="magma")
+    b.set_ylabel("mel band (F)")
+    b.set_xlabel(f"time (s) — {len(feats)} frames T at 100 a second")
+    return fig
+
+
+def plot_frame_predictions(model: AcousticModel, clip: Clip):
+    """Where each character fires: the most likely non-blank class per output frame, over the spectrogram."""
+    import matplotlib.pyplot as plt
+
+    from .speech import CHARS
+
+    feats = torch.from_numpy(log_mel(clip.wave))
+    model.eval()
+    with torch.no_grad():
+        log_probs, _ = model(feats[None], torch.tensor([len(feats)]))
+    probs = log_probs[0].exp()  # (T', C)
+    per_frame = len(feats) / probs.shape[0] / 100  # seconds per output frame
+    fig, (a, b) = plt.subplots(2, 1, figsize=(9, 4.6), sharex=True, constrained_layout=True)
+    a.imshow(feats.T, origin="lower", aspect="auto", extent=(0, len(feats) / 100, 0, feats.shape[1]), cmap="magma")
+    a.set_ylabel("mel band")
+    a.set_title(f"reference “{clip.text}” — model “{transcribe(model, feats)}”")
+    t = (np.arange(probs.shape[0]) + 0.5) * per_frame
+    b.plot(t, probs[:, 0], color="0.75", lw=1, label="blank")
+    best = probs[:, 1:].argmax(1)
+    for i in range(probs.shape[0]):
+        c = int(best[i]) + 1
+        if probs[i, c] > 0.5:
+            b.text(t[i], float(probs[i, c]) + 0.02, repr(CHARS[c - 1])[1:-1] or "␣", ha="center", fontsize=9)
+    b.plot(t, probs[:, 1:].max(1).values, lw=1.2, label="best character")
+    b.set_ylim(0, 1.15)
+    b.set_ylabel("probability")
+    b.set_xlabel(f"time (s) — one output frame every {per_frame * 1000:.0f} ms")
+    b.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def live_transcript(dataset: SpeechDataset, indices=(0, 1, 2)):
+    """A dashboard ``live`` view: held-out clips' transcripts as the model learns."""
+    def view(trainer) -> str:
+        model = trainer.model
+        hyps = transcribe(model, [dataset[i][0] for i in indices])
+        rows = "".join(
+            f"<tr><td>{html.escape(dataset.clips[i].text)}</td><td><b>{html.escape(h) or '∅'}</b></td></tr>"
+            for i, h in zip(indices, hyps))
+        return _html(f"<b>step {trainer.step}</b><table><tr><th>said</th><th>heard</th></tr>{rows}</table>")
+    return view
+
+
+def _html(text: str):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def hard_test(models: dict[str, AcousticModel], corpus, noise_seed: int = 0) -> "pandas.DataFrame":  # noqa: F821
+    """CER and WER (%) for each model on: held-out voices clean, at 10 and 0 dB SNR, unseen variants, foreign accents."""
+    import pandas as pd
+
+    conditions = {
+        "(a) held-out voices, clean": SpeechDataset(corpus["test"]),
+        "(b) same, noise at 10 dB SNR": SpeechDataset(corpus["test"], noise_snr_db=10.0, seed=noise_seed),
+        "(b) same, noise at 0 dB SNR": SpeechDataset(corpus["test"], noise_snr_db=0.0, seed=noise_seed),
+        "(c) unseen variants (whisper, klatt)": SpeechDataset(corpus["unseen_variant"]),
+        "(c) foreign-accent voices": SpeechDataset(corpus["foreign_accent"]),
+    }
+    rows = []
+    for condition, ds in conditions.items():
+        row = {"condition": condition, "clips": len(ds)}
+        for name, model in models.items():
+            r = evaluate(model, ds)
+            row[f"{name} CER %"] = round(100 * r["cer"], 1)
+            row[f"{name} WER %"] = round(100 * r["wer"], 1)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("condition")
+
+
+@dataclass
+class Transcript:
+    text: str | None  # None when the audio could not be used
+    message: str      # what happened, for the learner
+    wave: np.ndarray | None = None
+
+
+def transcribe_source(model: AcousticModel, source) -> Transcript:
+    """Transcribe an uploaded file's bytes, a path or a ``Clip``; bad audio → a message, never a traceback."""
+    try:
+        wave = source.wave if isinstance(source, Clip) else load_audio(source)
+    except AudioError as e:
+        return Transcript(None, str(e))
+    if len(wave) < SR // 10:
+        return Transcript(None, f"the clip is {len(wave) / SR * 1000:.0f} ms long; give at least 0.1 s of speech", wave)
+    if len(wave) > 30 * SR:
+        return Transcript(None, f"the clip is {len(wave) / SR:.0f} s long; this model was trained on clips of a few "
+                                "seconds — cut it to under 30 s", wave)
+    text = transcribe(model, torch.from_numpy(log_mel(wave)))
+    said = f" (said: “{source.text}”)" if isinstance(source, Clip) else ""
+    return Transcript(text, f"{len(wave) / SR:.2f} s of audio{said}", wave)
+
+
+class SpeechDemo:
+    """Upload a WAV (any rate, mono or stereo) or pick a held-out clip; hear it; read its transcript."""
+
+    def __init__(self, model: AcousticModel, clips: list[Clip], max_choices: int = 30):
+        import ipywidgets as w
+
+        self.model, self.clips = model, clips[:max_choices]
+        self.pick = w.Dropdown(options=[(f"{c.text}  ({c.voice})", i) for i, c in enumerate(self.clips)],
+                               description="held-out clip", layout=w.Layout(width="420px"))
+        self.upload = w.FileUpload(accept=".wav,.flac,.ogg", multiple=False, description="Upload WAV")
+        self.out = w.Output()
+        self.pick.observe(lambda change: self.show(self.clips[change["new"]]), names="value")
+        self.upload.observe(self._on_upload, names="value")
+        self.widget = w.VBox([w.HBox([self.pick, self.upload]), self.out])
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if files:
+            self.show(bytes(files[0]["content"]))
+
+    def show(self, source) -> Transcript:
+        from IPython.display import Audio, display
+
+        result = transcribe_source(self.model, source)
+        with self.out:
+            self.out.clear_output(wait=True)
+            if result.wave is not None:
+                display(Audio(result.wave, rate=SR))
+            if result.text is None:
+                display(_html(f"<span style='color:#d62728'>⚠ {html.escape(result.message)}</span>"))
+            else:
+                display(_html(f"heard: <b>{html.escape(result.text) or '∅ (nothing)'}</b> — {html.escape(result.message)}"))
+        return result
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+        self.show(self.clips[0])
+
+
+def real_time_factor(model: AcousticModel, seconds: float = 2.0, repeat: int = 20) -> dict:
+    """Processing time per second of audio, batch 1 (median of ``repeat``), and per 40 ms output frame."""
+    feats = torch.randn(1, int(seconds * 100) + 1, model.config.n_mels)
+    lengths = torch.tensor([feats.shape[1]])
+    model.eval()
+    times = []
+    with torch.no_grad():
+        model(feats, lengths)
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            model(feats, lengths)
+            times.append(time.perf_counter() - t0)
+    per_clip = float(np.median(times))
+    frames = int(model.out_lengths(lengths)[0])
+    return {"ms_per_audio_second": 1000 * per_clip / seconds, "ms_per_output_frame": 1000 * per_clip / frames,
+            "output_frame_ms": 1000 * seconds / frames}
