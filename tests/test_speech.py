@@ -263,3 +263,16 @@ def test_ctc_training_step_lowers_the_loss_on_one_batch():
         loss.backward()
         opt.step()
     assert loss.item() < 0.5 * first
+
+
+def test_a_band_silent_in_training_is_not_magnified():
+    """The codec leaves the top mel bands on the log floor; noise there must not read as a huge input."""
+    feats = torch.randn(500, 40)
+    feats[:, -1] = float(np.log(S.LOG_FLOOR))  # a band that never varies in training
+    model = AcousticModel(AcousticConfig(hidden=16, channels=8))
+    model.set_normalizer(feats)
+    assert model.std.min() >= 1.0
+    noisy = feats[:50].clone()
+    noisy[:, -1] += 3.0  # noise fills the band
+    normed = (noisy - model.mean) / model.std
+    assert normed[:, -1].abs().max() <= 3.0 + 1e-6

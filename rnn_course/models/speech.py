@@ -28,6 +28,7 @@ __all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "eval
 PRETRAINED = ("speech_bigru", "speech_bigru_noaug", "speech_gru_unidirectional")
 
 CELLS = {"gru": nn.GRU, "lstm": nn.LSTM}
+STD_FLOOR = 1.0  # log-mel units; see AcousticModel.set_normalizer
 
 
 @dataclass
@@ -73,9 +74,15 @@ class AcousticModel(nn.Module):
         self.head = nn.Linear(c.hidden * (2 if c.bidirectional else 1), c.n_classes)
 
     def set_normalizer(self, features: torch.Tensor) -> None:
-        """Per-feature mean and std from training frames: (N, F)."""
+        """Per-feature mean and std from training frames: (N, F).
+
+        The std has a floor of 1 (a factor e in power): a band that hardly varies in training —
+        the corpus's codec leaves the top of the spectrum empty, on the log floor — must not be
+        magnified. Without the floor, any sound there (noise, a real microphone), or rounding the
+        mean to float16, reads as an enormous input and wrecks the transcript.
+        """
         self.mean.copy_(features.mean(0))
-        self.std.copy_(features.std(0).clamp_min(1e-3))
+        self.std.copy_(features.std(0).clamp_min(STD_FLOOR))
 
     def out_lengths(self, lengths: torch.Tensor) -> torch.Tensor:
         for _ in range({1: 0, 2: 1, 4: 2}[self.config.subsample]):
