@@ -29,7 +29,7 @@ from rnn_course.models.speech import (AcousticConfig, AcousticModel, checkpoint_
 from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate  # noqa: E402
 from rnn_course.train import CosineLR  # noqa: E402
 
-RECIPE = dict(steps=2_000, batch_size=32, lr=3e-3)
+RECIPE = dict(steps=1_200, batch_size=32, lr=5e-3)
 MODELS = {
     "speech_bigru": dict(bidirectional=True, augment=True),
     "speech_bigru_noaug": dict(bidirectional=True, augment=False),

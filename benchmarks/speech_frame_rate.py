@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""What the frame rate costs: the acoustic model of notebook 07 at 1/1, 1/2 and 1/4 of the frames,
+each trained for the same CPU time, scored on the held-out voices.
+
+    OMP_NUM_THREADS=1 python benchmarks/speech_frame_rate.py [--cpu-seconds 60]
+
+The budget is this process's CPU time (``time.process_time``), so a run that waits for a core on
+a busy machine is not charged for the wait; with one thread it is what an idle core would take.
+Results go to data/benchmarks/speech_frame_rate.json; the last line is the headline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rnn_course import Callback, TrainConfig, Trainer, seed_everything  # noqa: E402
+from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate  # noqa: E402
+from rnn_course.results import save_benchmark  # noqa: E402
+from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate  # noqa: E402
+
+
+class CPUBudget(Callback):
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def on_run_start(self, trainer):
+        self.t0 = time.process_time()
+
+    def on_step(self, trainer, step, loss):
+        if time.process_time() - self.t0 >= self.seconds:
+            trainer.request_stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cpu-seconds", type=float, default=60.0)
+    ap.add_argument("--lr", type=float, default=5e-3)
+    args = ap.parse_args()
+    corpus = SpeechCorpus.load(("train", "valid", "test"))
+    norm = torch.cat([SpeechDataset(corpus["train"])[i][0] for i in range(0, len(corpus["train"]), 8)])
+    valid, test = SpeechDataset(corpus["valid"]), SpeechDataset(corpus["test"])
+    results = {}
+    for sub in (1, 2, 4):
+        seed_everything(0)
+        model = AcousticModel(AcousticConfig(subsample=sub))
+        model.set_normalizer(norm)
+        budget = CPUBudget(args.cpu_seconds)
+        steps_cap = 10_000
+        trainer = Trainer(model, SpeechDataset(corpus["train"], augment=Augment(), seed=0), ctc_loss_fn,
+                          collate=collate, callbacks=[budget],
+                          config=TrainConfig(steps=steps_cap, batch_size=32, lr=args.lr, eval_every=10**9))
+        trainer.run()
+        scores = {name: {k: v for k, v in evaluate(model, ds).items() if k != "hypotheses"}
+                  for name, ds in (("valid", valid), ("test", test))}
+        results[f"1/{sub}"] = {"steps": trainer.step, "cpu_seconds_per_step": args.cpu_seconds / trainer.step, **scores}
+        print(f"frames 1/{sub}: {trainer.step} steps in {args.cpu_seconds:.0f} CPU-s, "
+              f"valid CER {100 * scores['valid']['cer']:.1f} %, test CER {100 * scores['test']['cer']:.1f} %", flush=True)
+    command = f"OMP_NUM_THREADS=1 python benchmarks/speech_frame_rate.py --cpu-seconds {args.cpu_seconds:g} --lr {args.lr:g}"
+    save_benchmark("speech_frame_rate", {"cpu_seconds": args.cpu_seconds, "lr": args.lr, "by_frame_rate": results},
+                   command=command)
+    print("test CER at equal CPU time: " + ", ".join(f"{k} {100 * v['test']['cer']:.1f} %" for k, v in results.items()))
+
+
+if __name__ == "__main__":
+    main()
