@@ -9,7 +9,10 @@ installed from ``pyproject.toml`` with every version pinned by ``requirements.lo
 run skips the install when neither file changed (a stamp in ``.venv`` remembers their hash).
 
 Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
-current .venv, after changing pyproject.toml). Extra arguments go to JupyterLab or pytest:
+current .venv, after changing pyproject.toml), ``hub`` (a JupyterHub for a workshop room on
+this machine: ``python3 course.py hub --ip 0.0.0.0``; see deploy/jupyterhub/README.md).
+Set-up also installs the hub's proxy, configurable-http-proxy, from npm into
+deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is there. Extra arguments go to JupyterLab or pytest:
 
     python3 course.py lab --no-browser --port 8899
     python3 course.py test -k trainer
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -72,6 +76,38 @@ def setup() -> None:
     say("environment ready")
 
 
+HUB = ROOT / "deploy" / "jupyterhub"
+PROXY = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def setup_proxy(required: bool = False) -> None:
+    """npm-install configurable-http-proxy (pinned by package-lock.json) unless it is current."""
+    lock = HUB / "package-lock.json"
+    stamp = HUB / "node_modules" / ".course-install-stamp"
+    want = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if PROXY.exists() and stamp.exists() and stamp.read_text().strip() == want:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        message = ("npm is not installed, so the workshop hub's proxy (configurable-http-proxy) cannot be; "
+                   "install Node.js and npm (e.g. apt-get install nodejs npm), then run this again")
+        if required:
+            sys.exit(f"[course] {message}")
+        say(f"note: {message} (only the JupyterHub classroom needs it)")
+        return
+    say("installing configurable-http-proxy for the workshop hub (npm ci)")
+    if subprocess.call([npm, "ci", "--prefix", str(HUB), "--no-audit", "--no-fund"], cwd=ROOT) != 0:
+        sys.exit("[course] `npm ci --prefix deploy/jupyterhub` failed (see npm's message above); "
+                 "check the network, then run the same command again.")
+    stamp.write_text(want + "\n")
+
+
+def hub(args: list[str]) -> int:
+    setup()
+    setup_proxy(required=True)
+    return subprocess.call([str(PY), str(HUB / "hub.py"), "start", *args], cwd=ROOT)
+
+
 def lab(args: list[str]) -> int:
     setup()
     argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
@@ -86,6 +122,7 @@ def lab(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     setup()
+    setup_proxy()  # the classroom test starts a real JupyterHub
     env = dict(os.environ, PYTHONHASHSEED="0")
     # One thread per process unless you say otherwise: on a machine with anything else running,
     # torch's two spin-waiting threads per process slowed the notebooks tenfold (measured here).
@@ -121,7 +158,8 @@ def lock() -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test, "setup": lambda a: setup() or 0, "lock": lambda a: lock()}
+    commands = {"lab": lab, "test": test, "hub": hub, "setup": lambda a: setup() or setup_proxy() or 0,
+                "lock": lambda a: lock()}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

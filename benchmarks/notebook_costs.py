@@ -1,0 +1,158 @@
+"""What each course notebook costs to run alone: wall time and peak memory of its kernel.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py                 # every notebook
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py --notebooks 07 08_choosing_a_model
+
+Each notebook runs top to bottom in a fresh kernel with nbclient (as ``jupyter nbconvert
+--execute`` does), one at a time, with ``OMP_NUM_THREADS=1`` (as on the workshop hub) and its
+``record()`` numbers sent to a temporary folder; the notebook file is not changed. Twice a
+second the kernel's process tree is sampled with psutil: RSS (what ``top`` shows) and PSS
+(shared pages split fairly). A workshop organiser reads this with ``benchmarks/classroom.py``:
+the classroom run gives the cost of many learners at once, this one the cost of each notebook.
+
+Results merge into ``data/benchmarks/notebook_costs.json`` (``--out`` elsewhere): notebooks
+measured earlier keep their entries, so later notebooks can be added with ``--notebooks``.
+``results["notebooks"][<stem>]`` holds, for each notebook:
+
+- ``ok`` (ran to the end), ``error`` (the first failing cell's error, or null), ``code_cells``
+- ``seconds`` (kernel start to the last cell), ``cpu_s`` (CPU seconds, user + system, the
+  kernel used: the notebook's work whatever else the machine was doing; on an idle machine
+  with one thread, ``seconds`` is close to it), ``peak_rss_mb`` and ``peak_pss_mb`` (kernel
+  process tree, peak of the sum)
+- ``date``, ``load_before`` and ``load_after`` (1-minute load average: the machine is shared,
+  so a time measured under load says so), ``cpu_count``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT))
+
+
+def pss_mb(proc: psutil.Process) -> float:
+    """Proportional set size in MB (Linux); RSS where the kernel does not report it."""
+    try:
+        text = Path(f"/proc/{proc.pid}/smaps_rollup").read_text()
+        return int(re.search(r"^Pss:\s+(\d+) kB", text, re.M).group(1)) / 1024
+    except (OSError, AttributeError):
+        return proc.memory_info().rss / 2**20
+
+
+class TreeSampler(threading.Thread):
+    """Peak RSS and PSS (MB) of this process's children and their children: the kernel."""
+
+    def __init__(self, interval: float = 0.5):
+        super().__init__(daemon=True, name="kernel-sampler")
+        self.interval, self.peak_rss, self.peak_pss = interval, 0.0, 0.0
+        self.stop_event = threading.Event()
+
+    def run(self) -> None:
+        me = psutil.Process()
+        while not self.stop_event.wait(self.interval):
+            rss = pss = 0.0
+            for p in me.children(recursive=True):
+                try:
+                    rss += p.memory_info().rss / 2**20
+                    pss += pss_mb(p)
+                except psutil.Error:
+                    continue
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+
+
+def resolve(names: list[str] | None) -> list[Path]:
+    """Notebook paths from stems, numbers (``07``) or paths; every course notebook by default."""
+    available = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return available
+    chosen = []
+    for name in names:
+        stem = Path(name).name.removesuffix(".ipynb")
+        match = [p for p in available if p.stem == stem or p.stem.split("_")[0] == stem]
+        if not match:
+            valid = ", ".join(p.stem for p in available)
+            raise SystemExit(f"notebook_costs: no notebook {name!r} in notebooks/; choose from {valid}")
+        chosen += match
+    return chosen
+
+
+def measure(path: Path, timeout: float) -> dict:
+    """Run one notebook in a fresh kernel; its time, peak memory and whether it finished."""
+    nb = nbformat.read(path, as_version=4)
+    sampler = TreeSampler()
+    entry = {"code_cells": sum(c.cell_type == "code" for c in nb.cells), "cpu_count": os.cpu_count(),
+             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+             "load_before": round(os.getloadavg()[0], 2), "error": None}
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": str(path.parent)}})
+    sampler.start()
+    before = os.times()
+    t0 = time.perf_counter()
+    try:
+        client.execute()
+        entry["ok"] = True
+    except Exception as e:  # a failing cell: record it, measure the rest of the notebooks
+        entry["ok"], entry["error"] = False, f"{type(e).__name__}: {str(e).strip().splitlines()[-1][:300]}"
+    entry["seconds"] = round(time.perf_counter() - t0, 2)
+    after = os.times()  # the kernel was our child and has been reaped: its CPU time is counted
+    entry["cpu_s"] = round(after.children_user + after.children_system - before.children_user - before.children_system, 2)
+    sampler.stop_event.set()
+    sampler.join()
+    entry.update(peak_rss_mb=round(sampler.peak_rss, 1), peak_pss_mb=round(sampler.peak_pss, 1),
+                 load_after=round(os.getloadavg()[0], 2))
+    return entry
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--notebooks", nargs="+", help="stems, numbers or paths (default: every notebook)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds any one cell may take")
+    parser.add_argument("--out", help="JSON to merge into (default data/benchmarks/notebook_costs.json)")
+    args = parser.parse_args(argv)
+    from rnn_course.paths import data_dir
+    from rnn_course.results import save_benchmark
+
+    paths = resolve(args.notebooks)
+    os.environ["OMP_NUM_THREADS"] = "1"  # the kernels inherit it, as on the workshop hub
+    out = Path(args.out) if args.out else data_dir() / "benchmarks" / "notebook_costs.json"
+    try:
+        notebooks = json.loads(out.read_text())["results"]["notebooks"]
+    except (FileNotFoundError, KeyError, json.JSONDecodeError):
+        notebooks = {}
+    command = "OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    with tempfile.TemporaryDirectory(prefix="notebook-costs-") as tmp:
+        os.environ["RNN_COURSE_RESULTS"] = tmp  # the notebooks' record() numbers stay out of results/
+        for path in paths:
+            print(f"[notebook_costs] {path.stem} …", flush=True)
+            entry = notebooks[path.stem] = measure(path, args.timeout)
+            print(f"[notebook_costs] {path.stem}: {'ok' if entry['ok'] else 'FAILED ' + entry['error']}, "
+                  f"{entry['seconds']:.1f} s ({entry['cpu_s']:.1f} CPU-s), peak {entry['peak_rss_mb']:.0f} MB RSS / {entry['peak_pss_mb']:.0f} MB PSS "
+                  f"(load {entry['load_before']} → {entry['load_after']})", flush=True)
+            # saved after every notebook: an interrupted run keeps what it measured
+            save_benchmark("notebook_costs", {"notebooks": dict(sorted(notebooks.items())), "omp_num_threads": 1},
+                           command=command.strip(), path=out)
+    measured = [notebooks[p.stem] for p in paths]
+    worst = max(measured, key=lambda e: e["peak_rss_mb"])
+    print(f"notebook_costs: {sum(e['ok'] for e in measured)}/{len(measured)} ran; "
+          f"slowest {max(e['seconds'] for e in measured):.1f} s; "
+          f"largest peak {worst['peak_rss_mb']:.0f} MB RSS; results in {out}", flush=True)
+    return 0 if all(e["ok"] for e in measured) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The workshop JupyterHub (deploy/jupyterhub) and the classroom benchmark.
+
+The config tests load ``jupyterhub_config.py`` the way JupyterHub does, without starting a hub.
+The classroom test runs ``benchmarks/classroom.py`` with 10 learners on 127.0.0.1, watches
+every process it starts from outside (psutil), and checks they all served, all listened on
+127.0.0.1 only, and were all stopped. It needs the proxy installed by the project's set-up:
+``npm ci --prefix deploy/jupyterhub`` (no network at test time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+HUB_DIR = ROOT / "deploy" / "jupyterhub"
+CONFIG = HUB_DIR / "jupyterhub_config.py"
+PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+INSTALL_PROXY = "npm ci --prefix deploy/jupyterhub"
+
+
+def load_config(monkeypatch, tmp_path, **env) -> Config:
+    """Execute jupyterhub_config.py as JupyterHub does (it calls get_config()) and return c."""
+    monkeypatch.setenv("COURSE_HUB_DIR", str(tmp_path))
+    for name in ("COURSE_HUB_IP", "COURSE_HUB_PORT", "COURSE_HUB_ADMIN_PASSWORD", "COURSE_HUB_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    c = Config()
+    namespace = {"get_config": lambda: c, "__file__": str(CONFIG), "__name__": "jupyterhub_config"}
+    exec(compile(CONFIG.read_text(), str(CONFIG), "exec"), namespace)
+    return c
+
+
+def test_hub_listens_on_loopback_unless_told_otherwise(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    assert c.JupyterHub.bind_url == "http://127.0.0.1:8000"
+    assert c.JupyterHub.hub_ip == "127.0.0.1" and c.Spawner.ip == "127.0.0.1"
+    assert c.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_IP="0.0.0.0",
+                    COURSE_HUB_PORT="8080")
+    assert c.JupyterHub.bind_url == "http://0.0.0.0:8080"
+    assert c.JupyterHub.hub_ip == "127.0.0.1"  # the hub itself and the proxy API never leave loopback
+
+
+def test_every_learner_gets_one_thread_and_the_course_environment(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    assert c.Spawner.environment["OMP_NUM_THREADS"] == "1"
+    assert c.Spawner.cmd == [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
+    assert c.Spawner.default_url == "/lab"
+    assert c.JupyterHub.spawner_class == "simple"
+    assert c.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "home" / "{username}")
+
+
+def test_idle_culler_runs_as_a_service_with_only_the_scopes_it_needs(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    (service,) = [s for s in c.JupyterHub.services if "jupyterhub_idle_culler" in s["command"]]
+    assert "--timeout=3600" in service["command"]
+    (role,) = [r for r in c.JupyterHub.load_roles if service["name"] in r.get("services", [])]
+    assert set(role["scopes"]) == {"list:users", "read:users:activity", "read:servers", "delete:servers"}
+
+
+def test_shared_password_is_required_and_used(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    assert c.JupyterHub.authenticator_class == "shared-password"
+    assert c.SharedPasswordAuthenticator.user_password == "a-long-password"
+    with pytest.raises(SystemExit, match="COURSE_HUB_PASSWORD"):
+        load_config(monkeypatch, tmp_path / "empty")  # no password anywhere: a clear message
+    with pytest.raises(SystemExit, match="8 or more"):
+        load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="short")
+
+
+def test_instructor_is_admin_only_with_a_long_separate_password(monkeypatch, tmp_path):
+    admin = "an-instructor-password-of-32-characters!"
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_ADMIN_PASSWORD=admin)
+    assert c.SharedPasswordAuthenticator.admin_password == admin and c.Authenticator.admin_users == {"instructor"}
+    with pytest.raises(SystemExit, match="32 or more"):
+        load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_ADMIN_PASSWORD="too-short-admin")
+    assert "admin_users" not in load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password").Authenticator
+
+
+def test_hub_start_names_the_npm_command_when_the_proxy_is_missing(monkeypatch):
+    sys.path.insert(0, str(HUB_DIR))
+    try:
+        import hub
+    finally:
+        sys.path.remove(str(HUB_DIR))
+    monkeypatch.setattr(hub, "PROXY", HUB_DIR / "no-such-proxy")
+    with pytest.raises(SystemExit, match="npm ci --prefix deploy/jupyterhub"):
+        hub.check_ready()
+
+
+def running(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+class Watcher(threading.Thread):
+    """From outside: every process the benchmark starts, and every address they listen on."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.seen: dict[int, psutil.Process] = {}
+        self.cmdlines: dict[int, str] = {}
+        self.addresses: set[str] = set()
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.5):
+            try:
+                procs = self.root.children(recursive=True)
+            except psutil.NoSuchProcess:
+                return
+            for p in procs:
+                self.seen.setdefault(p.pid, p)
+                try:
+                    self.cmdlines.setdefault(p.pid, " ".join(p.cmdline()))
+                    self.addresses |= {c.laddr.ip for c in p.net_connections("inet") if c.status == psutil.CONN_LISTEN}
+                except psutil.Error:
+                    pass
+
+
+def test_classroom_of_ten_is_served_on_loopback_and_everything_stops(tmp_path):
+    if not PROXY.exists():
+        pytest.fail(f"configurable-http-proxy is not installed ({PROXY}); the project's set-up installs it "
+                    f"with `{INSTALL_PROXY}` (run it from the project folder)")
+    out = tmp_path / "classroom.json"
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    bench = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "classroom.py"), "--learners", "10",
+                              "--notebook", str(ROOT / "benchmarks" / "classroom_task.ipynb"),
+                              "--dir", str(tmp_path / "workshop"), "--out", str(out)],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watcher = Watcher(bench.pid)
+    watcher.start()
+    try:
+        output, _ = bench.communicate(timeout=600)
+    except subprocess.TimeoutExpired:  # hung: SIGTERM makes it stop everything it started
+        bench.terminate()
+        try:
+            output, _ = bench.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            bench.kill()
+            output, _ = bench.communicate()
+        output += "\n[test] the benchmark did not finish in 10 minutes and was stopped"
+    finally:
+        watcher.done.set()
+        watcher.join()
+    time.sleep(1)
+    left = [p for p in watcher.seen.values() if running(p)]
+    for p in left:  # never leave them behind, even when the assertion below fails
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    assert bench.returncode == 0, output[-3000:]
+    assert not left, f"still running after the benchmark: {[watcher.cmdlines.get(p.pid) for p in left]}"
+    kinds = {"jupyterhub -f", "configurable-http-proxy", "jupyterhub-singleuser", "jupyterhub_idle_culler", "ipykernel"}
+    commands = list(watcher.cmdlines.values())
+    assert {k for k in kinds if any(k in cmd for cmd in commands)} == kinds, commands
+    assert sum("jupyterhub-singleuser" in cmd for cmd in commands) == 10
+    assert watcher.addresses == {"127.0.0.1"}, f"listened on {watcher.addresses}"
+    r = json.loads(out.read_text())["results"]
+    assert r["learners"] == 10 and r["served"] == 10 and r["failures"] == 0, r["failure_details"]
+    assert r["listen_addresses"] == ["127.0.0.1"] and r["leftover_processes"] == 0
+    assert r["kernel_torch_threads"] == [1], "OMP_NUM_THREADS=1 must reach every learner's kernel"
+    assert output.strip().splitlines()[-1].startswith("classroom: 10/10 learners served, 0 failures")
