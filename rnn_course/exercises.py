@@ -345,7 +345,206 @@ def _padding_mask(answer):
     return False, "position t of sentence b is a word when t < lengths[b]: compare torch.arange(max_len) with lengths."
 
 
+def _majority_accuracy(answer):
+    # notebook 10's default data: 400 test passages per genre (comedy, history, tragedy);
+    # training has 2400 comedy, 3600 history, 1600 tragedy, so "majority" always says history
+    try:
+        got = float(answer)
+    except (TypeError, ValueError):
+        return False, "give one number between 0 and 1"
+    if abs(got - 1 / 3) < 0.005:
+        return True, "1/3: the test plays give 400 passages per genre, and 'history' is right for 400 of 1,200."
+    if abs(got - 3600 / 7600) < 0.005:
+        return False, "that is the share of histories in the training passages; the majority class is scored on the test passages."
+    if abs(got - 100 / 3) < 0.5:
+        return False, "as a share between 0 and 1, please (not a percentage)."
+    return False, "count the test passages per genre with data.counts(): the majority class is right only on its own genre."
+
+
+def _masked_mean(answer):
+    if not callable(answer):
+        return False, "give a function, e.g. def mean_over_steps(out, lengths): return ..."
+    gen = torch.Generator().manual_seed(0)
+    out = torch.randn(3, 6, 4, generator=gen)  # (B=3, T=6, H=4)
+    lengths = torch.tensor([6, 2, 4])
+    truth = torch.stack([out[b, :int(n)].mean(0) for b, n in enumerate(lengths)])  # (B, H)
+    try:
+        got = answer(out, lengths)
+    except Exception as e:  # the learner's code: report, don't crash
+        return False, f"your function raised {type(e).__name__}: {e}"
+    if got is ... or got is None:
+        return None, "your function returns nothing yet"
+    if not torch.is_tensor(got) or tuple(got.shape) != (3, 4):
+        return False, f"return a tensor (B, H) = (3, 4); got {type(got).__name__} {tuple(getattr(got, 'shape', ()))}"
+    if torch.allclose(got, truth, atol=1e-5):
+        return True, "only real steps count: padding cannot move the mean, whatever it holds."
+    if torch.allclose(got, out.mean(1), atol=1e-5):
+        return False, "out.mean(1) averages the padded steps too, so padding changes the prediction; mask them out."
+    if torch.allclose(got, out.mean(0), atol=1e-5) or torch.allclose(got, out.sum(1) / 6, atol=1e-5):
+        return False, "average over time (dim 1), and divide by each sequence's own length."
+    return False, "sum out over time where t < length (a mask from torch.arange(T) and lengths), then divide by the length."
+
+
+def _receptive_field(answer):
+    # TCN: kernel_size 3, 5 layers with dilations 1, 2, 4, 8, 16
+    try:
+        got = int(answer)
+    except (TypeError, ValueError):
+        return False, "give a whole number of steps"
+    if got == 63:
+        return True, "1 + (3 − 1)·(1 + 2 + 4 + 8 + 16) = 63: each layer adds (k − 1)·d steps of history."
+    if got == 62:
+        return False, "count the current step too: the output at t reads t itself plus 62 steps back."
+    if got in (11, 10):
+        return False, "with dilation d a kernel of 3 spans 2·d steps, not 2: the dilations double layer by layer."
+    return False, "receptive field = 1 + (k − 1) · Σ dilations, with dilations 1, 2, 4, 8, 16."
+
+
+def _state_bytes(answer):
+    # nn.GRU(64, 256, batch_first=True), float32, batch 1, after 2,000 tokens of context
+    try:
+        got = int(answer)
+    except (TypeError, ValueError):
+        return False, "give a whole number of bytes"
+    if got == 1024:
+        return True, "h: (L, B, H) = (1, 1, 256) float32 = 1,024 bytes — the same at 20 tokens or 20,000."
+    if got == 2000 * 256 * 4:
+        return False, "the GRU keeps one state, not one per token: that growth is a Transformer's KV cache."
+    if got == 256:
+        return False, "that is the number of values; each float32 takes 4 bytes."
+    return False, "the state is h: (L, B, H); multiply the sizes and 4 bytes per float32."
+
+
+# --- 07 speech -------------------------------------------------------------------------------------
+
+
+def _ctc_decode(answer):
+    # frames "__oo_nn__ee_" with "_" the blank: collapse repeats, then drop blanks → "one"
+    if not isinstance(answer, str):
+        return False, "give the transcript as a string, e.g. \"abc\""
+    got = answer.strip().lower()
+    if got == "one":
+        return True, "repeats collapse (oo → o), then blanks vanish: o, n, e."
+    if got in ("oonnee", "oo nn ee", "oonee"):
+        return False, "consecutive repeats of one class collapse into one character before the blanks go."
+    if "_" in got:
+        return False, "the blanks (_) are removed once repeats have collapsed."
+    return False, f"{answer!r} is not it: collapse runs of the same symbol, then delete every _."
+
+
+def _output_frames(answer):
+    # 2.5 s at 16 kHz, hop 160 → 1 + 40000 // 160 = 251 frames; two stride-2 convolutions → 126 → 63
+    try:
+        got = int(answer)
+    except (TypeError, ValueError):
+        return None, "give a whole number of frames"
+    if got == 63:
+        return True, "251 feature frames, 126 after the first stride-2 convolution, 63 after the second: one per 40 ms."
+    if got in (251, 250):
+        return False, f"{got} is the feature frames T; the two strided convolutions each halve it (rounding up)."
+    if got in (125, 126, 62, 64):
+        return False, "close: the model's out_lengths applies (n − 1) // 2 + 1 twice to T = 1 + 40000 // 160."
+    return False, "T = 1 + samples // hop with hop = 160 at 16 kHz; then halve twice, rounding up."
+
+
+def _snr_db(answer):
+    import numpy as np
+
+    if not callable(answer):
+        return False, "give a function, e.g. def snr_db(clean, noisy): return ..."
+    rng = np.random.default_rng(0)
+    clean = rng.standard_normal(8000).astype(np.float32)
+    noisy = clean + rng.standard_normal(8000).astype(np.float32) * 0.1  # noise power 0.01 × signal → 20 dB
+    truth = 10 * np.log10(np.mean(clean ** 2) / np.mean((noisy - clean) ** 2))
+    try:
+        got = answer(clean, noisy)
+        if got is ...:
+            return None, "your function still returns ..."
+        got = float(got)
+    except Exception as e:  # the learner's own code
+        return False, f"your function raised {type(e).__name__}: {e}"
+    if abs(got - truth) < 0.01:
+        return True, f"{got:.2f} dB: ten times log10 of signal power over noise power, the noise being noisy − clean."
+    if abs(got - truth / 2) < 0.01:
+        return False, "that is 10·log10 of an amplitude ratio; SNR compares powers (mean of squares), or use 20·log10 for amplitudes."
+    if abs(got + truth) < 0.01:
+        return False, "upside down: signal power over noise power."
+    return False, f"got {got:.2f}; SNR = 10·log10(mean(clean²) / mean((noisy − clean)²))."
+
+
+# --- 09 scaling out ----------------------------------------------------------------------------
+
+
+def _number(answer) -> float | None:
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _shard_per_process(answer):
+    # global batch 96, torchrun --nnodes=2 --nproc-per-node=4: W = 8 processes
+    got = _number(answer)
+    if got is None:
+        return False, "give a whole number of sequences"
+    if got == 12:
+        return True, "W = 2 nodes × 4 processes = 8 ranks, so each takes 96 / 8 = 12 sequences a step."
+    if got == 48:
+        return False, "you divided by the machines only; every process is a rank: W = nodes × processes per node."
+    if got == 24:
+        return False, "you divided by the processes of one machine; the other machine's 4 processes share the batch too."
+    if got == 96:
+        return False, "96 is the global batch — what all ranks see together; each rank sees only its shard."
+    return False, "divide the global batch by the world size W = nodes × processes per node."
+
+
+def _allreduce_ms(answer):
+    # 25 million float32 parameters, 4 ranks, ring all-reduce, 10 Gb/s links
+    got = _number(answer)
+    if got is None:
+        return False, "give a number of milliseconds"
+    nbytes = 25e6 * 4
+    truth = 2 * 3 / 4 * nbytes * 8 / 10e9 * 1e3  # 120 ms
+    if math.isclose(got, truth, rel_tol=0.02):
+        return True, (f"2·(W−1)/W × 100 MB × 8 bits / 10 Gb/s = {truth:.0f} ms a step — longer than many GPU steps, "
+                      "which is why multi-node training wants InfiniBand or bigger batches.")
+    if math.isclose(got, nbytes * 8 / 10e9 * 1e3, rel_tol=0.02):
+        return False, "a ring all-reduce sends 2·(W−1)/W of the gradients from every rank, not the gradients once."
+    if math.isclose(got, truth / 8, rel_tol=0.02):
+        return False, "10 Gb/s is 10 billion *bits* a second: multiply the bytes by 8."
+    if math.isclose(got, truth / 4, rel_tol=0.02):
+        return False, "a float32 parameter is 4 bytes: 25 million of them are 100 MB."
+    return False, "time = 2·(W−1)/W × gradient bytes × 8 / link bits per second (then × 1000 for ms)."
+
+
+def _lost_steps(answer):
+    # snapshots every 50 steps; the worker is killed after finishing step 437
+    got = _number(answer)
+    if got is None:
+        return False, "give a whole number of steps"
+    if got == 37:
+        return True, "the newest snapshot is from step 400, so steps 401–437 are done again: 37 steps, plus the restart."
+    if got == 13:
+        return False, "the restart goes back to the last snapshot written (step 400), not forward to the next one."
+    if got in (437, 0):
+        return False, "a restart loads the newest snapshot, so only the steps since then are lost."
+    if got == 50:
+        return False, "at most 50 steps can be lost; here the snapshot at 400 was written and 401–437 followed."
+    return False, "find the newest multiple of 50 at or before step 437; the steps after it are done again."
+
+
 EXERCISES: dict[str, Exercise] = {
+    "09-shard-size": Exercise(
+        "every process is a rank: W = nodes × processes per node, and each rank takes B / W.", _shard_per_process),
+    "09-allreduce-ms": Exercise(
+        "ring all-reduce: each rank sends 2·(W−1)/W × the gradient bytes; bytes × 8 = bits.", _allreduce_ms),
+    "09-lost-steps": Exercise(
+        "the job goes back to the newest snapshot: the last multiple of 50 not after step 437.", _lost_steps),
+    "08-receptive-field": Exercise(
+        "Each layer with kernel k and dilation d sees (k − 1)·d more steps back.", _receptive_field),
+    "08-state-bytes": Exercise(
+        "A GRU carries h: (L, B, H) from token to token, whatever the context length.", _state_bytes),
     "01-h_n-shape": Exercise(
         "h_n is (L·D, B, H): L layers, D directions (2 if bidirectional), B batch, H hidden size.", _hn_shape),
     "01-last-step": Exercise(
@@ -379,9 +578,21 @@ EXERCISES: dict[str, Exercise] = {
     "04-attention-pattern": Exercise(
         "write the French under the English and draw a line from each French word to its English source.",
         _attention_pattern),
+    "10-majority-accuracy": Exercise(
+        "data.counts() shows the passages per genre and split; the majority class is the commonest *training* genre.",
+        _majority_accuracy),
+    "10-masked-mean": Exercise(
+        "mask = torch.arange(T)[None, :] < lengths[:, None] is (B, T); (out * mask[..., None]).sum(1) / lengths[:, None].",
+        _masked_mean),
     "04-padding-mask": Exercise(
         "torch.arange(max_len)[None, :] < lengths[:, None] compares every position with every length.",
         _padding_mask),
+    "07-ctc-decode": Exercise(
+        "read the frames left to right: merge each run of one symbol, then drop the blanks (_).", _ctc_decode),
+    "07-output-frames": Exercise(
+        "frames T = 1 + samples // 160; each stride-2 convolution keeps (T − 1) // 2 + 1.", _output_frames),
+    "07-snr-db": Exercise(
+        "noise = noisy − clean; 10 * np.log10(np.mean(clean ** 2) / np.mean(noise ** 2)).", _snr_db),
 }
 
 

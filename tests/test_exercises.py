@@ -18,6 +18,15 @@ def true_hn_shape():
 
 
 CORRECT = {
+    "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
+    "09-allreduce-ms": __import__("rnn_course.scaling", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
+    "09-lost-steps": 437 - 400,
+    "07-ctc-decode": "one",
+    "07-output-frames": 63,
+    "07-snr-db": lambda clean, noisy: 10 * math.log10(float((clean ** 2).mean()) / float(((noisy - clean) ** 2).mean())),
+    "08-receptive-field": __import__("rnn_course.models.tcn", fromlist=["TCNConfig"]).TCNConfig(
+        vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
+    "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
     "01-h_n-shape": true_hn_shape(),
     "01-last-step": lambda out: out[:, -1],
     "01-lstm-params": sum(p.numel() for p in nn.LSTM(3, 5).parameters()),
@@ -33,8 +42,20 @@ CORRECT = {
     "05-fit-scaler": lambda prices, train_end: Scaler().fit(prices[:train_end]),
     "06-naive-position": 3360 + 30 - 7 * 48,
     "06-daily-profile": lambda load: load.groupby(load.index.time).mean(),
+    "10-majority-accuracy": 400 / 1200,  # 400 test passages per genre; majority = history
+    "10-masked-mean": lambda out, lengths: ((out * (torch.arange(out.shape[1])[None, :] < lengths[:, None])[..., None]).sum(1)
+                                            / lengths[:, None]),
 }
 WRONG = {
+    "09-shard-size": (96 // 2, "machines only"),
+    "09-allreduce-ms": (25e6 * 4 * 8 / 10e9 * 1e3, "2·\\(W−1\\)/W"),
+    "09-lost-steps": (450 - 437, "last snapshot written"),
+    "07-ctc-decode": ("oonnee", "repeats"),
+    "07-output-frames": (251, "halve"),
+    "07-snr-db": (lambda clean, noisy: 10 * math.log10(float(abs(clean).mean()) / float(abs(noisy - clean).mean())),
+                  "amplitude|got"),
+    "08-receptive-field": (11, "dilations double"),
+    "08-state-bytes": (2000 * 256 * 4, "KV cache"),
     "01-h_n-shape": ((3, 4, 16), "never batch-first"),
     "01-last-step": (lambda out: out[-1], "last \\*sample\\*"),
     "01-lstm-params": (sum(p.numel() for p in nn.RNN(3, 5).parameters()), "four"),
@@ -50,6 +71,8 @@ WRONG = {
     "05-fit-scaler": (lambda prices, train_end: Scaler().fit(prices), "saw all the prices"),
     "06-naive-position": (3360 + 30 - 48, "daily"),
     "06-daily-profile": (lambda load: load.groupby(load.index.hour).mean(), "grouped by hour"),
+    "10-majority-accuracy": (3600 / 7600, "training passages"),
+    "10-masked-mean": (lambda out, lengths: out.mean(1), "padded steps too"),
 }
 
 
