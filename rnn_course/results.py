@@ -146,6 +146,7 @@ def save_benchmark(name: str, results: dict, *, command: str, path: Path | None 
     with os.fdopen(fd, "w") as f:
         json.dump(doc, f, indent=2, sort_keys=True)
         f.write("\n")
+    os.chmod(tmp, 0o644)  # a shipped file, readable like the rest of data/ (mkstemp makes it 0600)
     os.replace(tmp, target)
     return target
 
