@@ -70,6 +70,8 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "jupyterhub"))
 import hub as course_hub  # noqa: E402  (deploy/jupyterhub/hub.py: the command that starts the hub)
+sys.path.insert(0, str(ROOT))
+from rnn_course.cost import pss_mb  # noqa: E402
 
 PASSWORD = "classroom-" + uuid.uuid4().hex[:8]
 # After the notebook, untimed: the kernel's torch threads and the CPU seconds it has used
@@ -85,15 +87,6 @@ def free_port() -> int:
 
 
 # --- memory and sockets of everything the hub started ------------------------------------------
-
-
-def pss_mb(proc: psutil.Process) -> float:
-    """Proportional set size: shared pages split among the processes sharing them (Linux)."""
-    try:
-        text = Path(f"/proc/{proc.pid}/smaps_rollup").read_text()
-        return int(re.search(r"^Pss:\s+(\d+) kB", text, re.M).group(1)) / 1024
-    except (OSError, AttributeError):
-        return proc.memory_info().rss / 2**20
 
 
 class Sampler(threading.Thread):

@@ -29,7 +29,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -43,15 +42,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))
-
-
-def pss_mb(proc: psutil.Process) -> float:
-    """Proportional set size in MB (Linux); RSS where the kernel does not report it."""
-    try:
-        text = Path(f"/proc/{proc.pid}/smaps_rollup").read_text()
-        return int(re.search(r"^Pss:\s+(\d+) kB", text, re.M).group(1)) / 1024
-    except (OSError, AttributeError):
-        return proc.memory_info().rss / 2**20
+from rnn_course.cost import pss_mb  # noqa: E402
 
 
 class TreeSampler(threading.Thread):

@@ -11,6 +11,7 @@ T (its dim 1), which is what streaming costs when the state is carried from step
 from __future__ import annotations
 
 import io
+import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["CostCard", "cost_card"]
+__all__ = ["CostCard", "cost_card", "pss_mb"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,16 @@ def cost_card(model: nn.Module, example_args, repeat: int = 20) -> CostCard:
     params = sum(p.numel() for p in model.parameters())
     return CostCard(params, buffer.tell(), statistics.median(times) * 1e3, int(args[0].shape[1]),
                     torch.get_num_threads())
+
+
+def pss_mb(proc) -> float:
+    """Memory of one process in MB as its proportional set size (shared pages split among the
+    processes sharing them; Linux), or its RSS where the kernel does not report PSS.
+    ``proc`` is a ``psutil.Process``. Used by the classroom and notebook-cost benchmarks."""
+    from pathlib import Path
+
+    try:
+        text = Path(f"/proc/{proc.pid}/smaps_rollup").read_text()
+        return int(re.search(r"^Pss:\s+(\d+) kB", text, re.M).group(1)) / 1024
+    except (OSError, AttributeError):
+        return proc.memory_info().rss / 2**20

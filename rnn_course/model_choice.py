@@ -9,10 +9,9 @@ Every model here is a character LM from :func:`rnn_course.models.families.make_l
 from __future__ import annotations
 
 import io
-import math
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F

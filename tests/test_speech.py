@@ -3,6 +3,7 @@
 import csv
 import importlib.util
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -276,3 +277,27 @@ def test_a_band_silent_in_training_is_not_magnified():
     noisy[:, -1] += 3.0  # noise fills the band
     normed = (noisy - model.mean) / model.std
     assert normed[:, -1].abs().max() <= 3.0 + 1e-6
+
+
+# --- the "try a clip" widget's callback ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"not audio at all" * 20, "could not be read"),
+    (wav_bytes(np.zeros(8_000, np.float32)), "silent"),
+    (wav_bytes(tone(0.05)), "at least 0.1 s"),
+])
+def test_upload_callback_turns_bad_audio_into_a_message(data, message):
+    from rnn_course.speech_views import transcribe_source
+
+    result = transcribe_source(AcousticModel(AcousticConfig(hidden=16, channels=8)), data)
+    assert result.text is None and re.search(message, result.message)
+
+
+def test_upload_callback_transcribes_stereo_at_another_rate():
+    from rnn_course.speech_views import transcribe_source
+
+    result = transcribe_source(AcousticModel(AcousticConfig(hidden=16, channels=8)),
+                               wav_bytes(tone(0.8, sr=44_100, channels=2), sr=44_100))
+    assert isinstance(result.text, str) and "0.80 s" in result.message
