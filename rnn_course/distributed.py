@@ -31,7 +31,6 @@ How the pieces keep every replica identical:
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ import torch.distributed as dist
 from torch import nn
 
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from .train import Callback, History, TrainConfig, Trainer
+from .train import Callback, TrainConfig, Trainer
 
 __all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots",
            "save_snapshot", "restore", "unwrap", "gather"]
@@ -252,31 +251,6 @@ def ddp_trainer(model: nn.Module, train_data: tuple[torch.Tensor, ...], loss_fn:
 # --- snapshots ---------------------------------------------------------------------------------
 
 
-def _trainer_state(trainer: Trainer) -> dict:
-    """Step, data position and guard state of a Trainer, as plain values."""
-    order = trainer._order
-    return {
-        "step": trainer.step,
-        "pos": trainer._pos,
-        "order": order.tolist() if order is not None else None,
-        "generator": trainer.generator.get_state().tolist(),
-        "history": trainer.history.to_dict(),
-        "guard": {"ema": trainer._ema, "first_ema": trainer._first_ema, "above": trainer._above,
-                  "best_ema": trainer._best_ema if math.isfinite(trainer._best_ema) else None},
-    }
-
-
-def _set_trainer_state(trainer: Trainer, s: dict) -> None:
-    trainer.step = s["step"]
-    trainer._pos = s["pos"]
-    trainer._order = torch.tensor(s["order"], dtype=torch.long) if s["order"] is not None else None
-    trainer.generator.set_state(torch.tensor(s["generator"], dtype=torch.uint8))
-    trainer.history = History(**s["history"])
-    g = s["guard"]
-    trainer._ema, trainer._first_ema, trainer._above = g["ema"], g["first_ema"], g["above"]
-    trainer._best_ema = math.inf if g["best_ema"] is None else g["best_ema"]
-
-
 def save_snapshot(trainer: Trainer, directory, env: DistEnv, identity: dict, keep: int = 2) -> Path | None:
     """Every rank calls this at the same step; rank 0 writes ``snapshot-<step>.pt`` atomically
     (with its ``.sha256``) and keeps the newest ``keep``. Returns the path on rank 0."""
@@ -286,7 +260,7 @@ def save_snapshot(trainer: Trainer, directory, env: DistEnv, identity: dict, kee
     directory = Path(directory)
     path = directory / f"snapshot-{trainer.step:07d}.pt"
     meta = {"kind": SNAPSHOT_KIND, "identity": identity, "world_size": env.world_size,
-            "trainer": _trainer_state(trainer), "rng": rng}
+            "trainer": trainer.progress_state(), "rng": rng}
     save_checkpoint(path, unwrap(trainer.model), trainer.optimizer, step=trainer.step, meta=meta)
     for old in _snapshots(directory)[keep:]:
         old.unlink(missing_ok=True)
@@ -360,7 +334,7 @@ def restore(trainer: Trainer, directory, env: DistEnv, identity: dict) -> int | 
     unwrap(trainer.model).load_state_dict(payload["model"])
     trainer.optimizer.load_state_dict(payload["optimizer"])
     meta = payload["meta"]
-    _set_trainer_state(trainer, meta["trainer"])
+    trainer.load_progress_state(meta["trainer"])
     rng = meta["rng"]
     if len(rng) == env.world_size:
         torch.set_rng_state(torch.tensor(rng[env.rank], dtype=torch.uint8))

@@ -329,6 +329,31 @@ class Trainer:
 
     # -- the loop ---------------------------------------------------------------------------
     @torch.no_grad()
+    def progress_state(self) -> dict:
+        """Where training stands, as plain values: step, data position and shuffling generator,
+        history, divergence-guard state. With the model's and optimizer's state_dicts it is all a
+        snapshot needs to resume exactly (``rnn_course.distributed`` uses it)."""
+        return {
+            "step": self.step,
+            "pos": self._pos,
+            "order": self._order.tolist() if self._order is not None else None,
+            "generator": self.generator.get_state().tolist(),
+            "history": self.history.to_dict(),
+            "guard": {"ema": self._ema, "first_ema": self._first_ema, "above": self._above,
+                      "best_ema": self._best_ema if math.isfinite(self._best_ema) else None},
+        }
+
+    def load_progress_state(self, state: dict) -> None:
+        """Resume from :meth:`progress_state`'s values (load model and optimizer separately)."""
+        self.step = state["step"]
+        self._pos = state["pos"]
+        self._order = torch.tensor(state["order"], dtype=torch.long) if state["order"] is not None else None
+        self.generator.set_state(torch.tensor(state["generator"], dtype=torch.uint8))
+        self.history = History(**state["history"])
+        g = state["guard"]
+        self._ema, self._first_ema, self._above = g["ema"], g["first_ema"], g["above"]
+        self._best_ema = math.inf if g["best_ema"] is None else g["best_ema"]
+
     def evaluate(self, data=None, max_batches: int | None = None) -> float:
         """Mean loss over validation data (or ``data``), in eval mode, in a fixed order."""
         d = self.val_data if data is None else _Data(data, None, "data")

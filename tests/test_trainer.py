@@ -263,3 +263,28 @@ def test_a_second_run_that_explodes_is_still_caught():
     tr.run()
     tr.configure(lr=5.0, optimizer="sgd", clip_grad=None)
     assert tr.run(200).reason == "diverged"
+
+
+def test_progress_state_resumes_a_run_exactly():
+    """Model + optimizer + progress_state is everything a resume needs: same losses as one long run."""
+    def make():
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))
+        x = torch.randn(64, 4)
+        y = x.sum(1, keepdim=True)
+        return Trainer(model, (x, y), lambda m, b: ((m(b[0]) - b[1]) ** 2).mean(), batch_size=8, steps=10,
+                       eval_every=1000)
+
+    whole = make()
+    whole.run(20)
+    first = make()
+    first.run(10)
+    state = {"model": first.model.state_dict(), "opt": first.optimizer.state_dict(),
+             "progress": first.progress_state()}
+    second = make()
+    second.model.load_state_dict(state["model"])
+    second.optimizer.load_state_dict(state["opt"])
+    second.load_progress_state(state["progress"])
+    second.run(10)
+    assert second.step == 20
+    assert second.history.train_loss == whole.history.train_loss
