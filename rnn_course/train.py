@@ -364,12 +364,13 @@ class Trainer:
         self.model.eval()
         total, count = 0.0, 0
         try:
-            for i, start in enumerate(range(0, d.n, self.config.batch_size)):
-                if max_batches is not None and i >= max_batches:
-                    break
-                idx = torch.arange(start, min(start + self.config.batch_size, d.n))
-                total += float(self.loss_fn(self.model, _to_device(d.take(idx), self.device))) * len(idx)
-                count += len(idx)
+            with torch.no_grad():  # no graph: validation needs no gradients, and would pay for one
+                for i, start in enumerate(range(0, d.n, self.config.batch_size)):
+                    if max_batches is not None and i >= max_batches:
+                        break
+                    idx = torch.arange(start, min(start + self.config.batch_size, d.n))
+                    total += float(self.loss_fn(self.model, _to_device(d.take(idx), self.device))) * len(idx)
+                    count += len(idx)
         finally:
             self.model.train(was_training)
         return total / count

@@ -288,3 +288,18 @@ def test_progress_state_resumes_a_run_exactly():
     second.run(10)
     assert second.step == 20
     assert second.history.train_loss == whole.history.train_loss
+
+
+def test_evaluate_builds_no_autograd_graph():
+    seen = []
+
+    def loss_fn(model, batch):
+        out = ((model(batch[0]) - batch[1]) ** 2).mean()
+        if not model.training:
+            seen.append(out.requires_grad)
+        return out
+
+    x = torch.randn(16, 3)
+    trainer = Trainer(nn.Linear(3, 1), (x, x.sum(1, keepdim=True)), loss_fn, val_data=(x, x[:, :1]), batch_size=4)
+    trainer.evaluate()
+    assert seen and not any(seen)
