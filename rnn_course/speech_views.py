@@ -7,7 +7,6 @@ good and bad input; the widget only displays what they return.
 from __future__ import annotations
 
 import html
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +16,7 @@ from .models.speech import AcousticModel, evaluate, transcribe
 from .speech import SR, Clip, SpeechDataset, AudioError, load_audio, log_mel
 
 __all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "hard_test", "transcribe_source",
-           "Transcript", "SpeechDemo", "real_time_factor"]
+           "Transcript", "SpeechDemo"]
 
 
 def plot_clip(clip: Clip, title: str | None = None):
@@ -170,20 +169,3 @@ class SpeechDemo:
         display(self.widget)
         self.show(self.clips[0])
 
-
-def real_time_factor(model: AcousticModel, seconds: float = 2.0, repeat: int = 20) -> dict:
-    """Processing time per second of audio, batch 1 (median of ``repeat``), and per 40 ms output frame."""
-    feats = torch.randn(1, int(seconds * 100) + 1, model.config.n_mels)
-    lengths = torch.tensor([feats.shape[1]])
-    model.eval()
-    times = []
-    with torch.no_grad():
-        model(feats, lengths)
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            model(feats, lengths)
-            times.append(time.perf_counter() - t0)
-    per_clip = float(np.median(times))
-    frames = int(model.out_lengths(lengths)[0])
-    return {"ms_per_audio_second": 1000 * per_clip / seconds, "ms_per_output_frame": 1000 * per_clip / frames,
-            "output_frame_ms": 1000 * seconds / frames}
