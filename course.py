@@ -55,11 +55,25 @@ def install_hash() -> str:
     return h.hexdigest()
 
 
+SERVER_CONFIG = VENV / "etc" / "jupyter" / "jupyter_server_config.d" / "rnn_course.json"
+
+
+def enable_server_extension() -> None:
+    """Switch on rnn_course.saved_notebooks in .venv's Jupyter server: notebooks are saved without
+    widget views, so a reopened notebook says "run this cell again" instead of "Error displaying
+    widget: model not found". (pip's editable installs do not install data files, so we write it.)"""
+    text = '{"ServerApp": {"jpserver_extensions": {"rnn_course.saved_notebooks": true}}}\n'
+    if not SERVER_CONFIG.exists() or SERVER_CONFIG.read_text() != text:
+        SERVER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+        SERVER_CONFIG.write_text(text)
+
+
 def setup() -> None:
     """Create .venv and install the pinned environment, unless it is already current."""
     check_python()
     want = install_hash()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
+        enable_server_extension()
         return
     if not PY.exists():
         say(f"creating the virtual environment in {VENV.relative_to(ROOT)}/")
@@ -73,6 +87,7 @@ def setup() -> None:
         sys.exit("[course] Installing the packages failed (see pip's message above). "
                  "Check the network or the disk space, then run the same command again.")
     STAMP.write_text(want + "\n")
+    enable_server_extension()
     say("environment ready")
 
 
