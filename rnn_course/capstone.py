@@ -1,18 +1,24 @@
 """Notebook 10: the course's workflow on any data :func:`rnn_course.sources.load_data` returns.
 
-    data = load_data("shakespeare-genre")       # or the learner's file
-    task = make_task(data)                      # ClassifyTask, ForecastTask, GenerateTask, TranslateTask
-    task.plot(); task.example()                 # look, then shape: a small batch of model inputs
+    data = load_data("shakespeare-genre")       # or the learner's file, through the picker
+    plan = plan_for(data)                       # task, model and trainer for this kind of data
+    task, model = plan.task, plan.model         # ClassifyTask, ForecastTask, GenerateTask, TranslateTask
+    print(task.describe()); task.plot()         # look first: sizes per split, a picture, raw examples
+    print(task.shapes())                        # the (B, T, F) tensors of every split
     base = task.baselines()                     # {"majority class": {...metrics}, ...} on the test split
-    model = task.model()                        # the course's recurrent model for this task type
-    Trainer(model, task.train, task.loss, val_data=task.valid).run()
+    plan.trainer.run()                          # the step budget of ``plan.trainer.config``
     rnn = task.evaluate(model)                  # the same metrics, the same test split
-    print(compare(task, base, rnn))             # said plainly, whichever wins
+    print(verdict(task, base, rnn))             # winner, or a tie within noise, and what to ship
 
-Every task has the same members: ``kind``, ``metric`` (headline metric) and ``higher_is_better``,
-``train`` / ``valid`` (tensor tuples for the Trainer), ``loss``, ``model()``, ``example(B)``
-(model arguments for ``trace`` / ``diagnose``), ``diagnose_options``, ``baselines()``,
-``evaluate(model)``, ``plot()`` and ``facts()`` (what the run says about the four questions).
+The notebook calls one of these per step whatever the data, so re-running its cells after
+loading other data rebuilds everything from that data: no cell keeps a model or a task from
+before. Every task has the same members: ``kind``, ``metric`` (headline metric) and
+``higher_is_better``, ``train`` / ``valid`` / ``test`` (tensor tuples), ``budget`` (its
+TrainConfig), ``loss``, ``model()``, ``example(B)`` (model arguments for ``trace`` /
+``diagnose``), ``diagnose_options``, ``describe()``, ``examples()``, ``shapes()``,
+``baselines()``, ``evaluate(model)``, ``noise_band(rnn)``, ``plot()`` and ``facts()`` (what the
+run says about the four questions).
+
 Baselines are the ones a practitioner tries first: majority class and bag-of-words (tokens) or
 bag-of-frames (audio) logistic regression for classification; persistence, seasonal naive and
 the training mean for series; a Kneser–Ney n-gram for text; a word-by-word dictionary for translation.
@@ -22,14 +28,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 import torch
 
 from .sources import LabelledSequences, PairsData, SeriesData, TextData
+from .train import Trainer, TrainConfig
 
-__all__ = ["make_task", "findings", "run_numbers", "ClassifyTask", "ForecastTask", "GenerateTask", "TranslateTask", "compare",
-           "classification_metrics", "pad_tokens", "pad_frames"]
+__all__ = ["plan_for", "Plan", "make_task", "verdict", "Verdict", "findings", "run_numbers", "quality_problems",
+           "ClassifyTask", "ForecastTask", "GenerateTask", "TranslateTask", "classification_metrics",
+           "pad_tokens", "pad_frames", "QUALITY_BARS"]
 
 
 def classification_metrics(y_true, y_pred) -> dict:
@@ -67,11 +77,43 @@ def _widen(x: torch.Tensor, T: int) -> torch.Tensor:
     return torch.cat([x, pad], dim=1)
 
 
-class ClassifyTask:
+def _batch_means_band(values) -> float:
+    """Two standard errors of the mean of K block values (the "batch means" estimate: neighbouring
+    steps of one series or text are correlated, whole blocks much less so)."""
+    v = np.asarray(values, dtype=float)
+    return round(float(2 * v.std(ddof=1) / math.sqrt(len(v))), 10) if len(v) > 1 else math.inf
+
+
+def _blocks(n: int, size: int) -> list[slice]:
+    """2–10 equal contiguous blocks of ``range(n)``, each at least ``size`` long when n allows."""
+    k = max(2, min(10, n // max(size, 1)))
+    step = n // k
+    return [slice(i * step, (i + 1) * step) for i in range(k)]
+
+
+class _Task:
+    """What every task shares: the tensors' shapes, the noise band's default."""
+
+    tensor_names: tuple[str, ...] = ()
+    test = None
+
+    def shapes(self) -> str:
+        """One line per split: every tensor the Trainer and the evaluation get, with its shape."""
+        lines = []
+        for split in ("train", "valid", "test"):
+            part = getattr(self, split)
+            if part is not None:
+                lines.append(f"{split:5s}  " + "  ".join(f"{n} {tuple(t.shape)}" for n, t in zip(self.tensor_names, part)))
+        return "\n".join(lines)
+
+
+class ClassifyTask(_Task):
     """Many-to-one: one label per sequence. Tokens get an embedding; frames are standardised
     with training statistics. Loss weights balance the classes, as does the logistic regression."""
 
     kind, metric, higher_is_better = "classify", "accuracy", True
+    tensor_names = ("x", "lengths", "y")
+    budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: LabelledSequences, max_vocab: int = 8000):
         from .text import Vocab
@@ -148,6 +190,28 @@ class ClassifyTask:
         x, lengths, y = self.test
         return classification_metrics(y.numpy(), predict(model, x, lengths).numpy())
 
+    def noise_band(self, rnn: dict) -> float:
+        """Two standard errors of the test accuracy, k right out of n sequences, with the
+        Agresti–Coull adjustment (two right and two wrong added), so a perfect score on a tiny
+        test set is not mistaken for certainty."""
+        n = len(self.test[2])
+        p = (rnn["accuracy"] * n + 2) / (n + 4)
+        return 2 * math.sqrt(p * (1 - p) / (n + 4))
+
+    def describe(self) -> pd.DataFrame:
+        """Examples per class (rows) and split (columns)."""
+        return self.data.counts()
+
+    def examples(self) -> list[str]:
+        """One raw training example per class."""
+        out = []
+        for label in self.classes:
+            i = next(i for i, (lab, s) in enumerate(zip(self.data.labels, self.data.split)) if lab == label and s == "train")
+            item = self.data.items[i]
+            shown = " ".join(item)[:150] if self.data.kind == "tokens" else f"{len(item)} frames × {item.shape[1]} features"
+            out.append(f"{label:8s} ({self.data.groups[i]}): {shown}")
+        return out
+
     def plot(self):
         import matplotlib.pyplot as plt
 
@@ -165,10 +229,12 @@ class ClassifyTask:
                 "context": f"T = {int(lengths.min())}…{int(lengths.max())} steps (median {int(lengths.median())})"}
 
 
-class ForecastTask:
+class ForecastTask(_Task):
     """Next value of the first column from a window of all columns, scaled with training statistics."""
 
     kind, metric, higher_is_better = "forecast", "rmse", False
+    tensor_names = ("x", "y")
+    budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: SeriesData):
         from .series import Scaler, make_windows, windows_at
@@ -188,8 +254,10 @@ class ForecastTask:
         x, y = make_windows(z[:a], window=self.window, horizon=1, target_cols=0)  # (N, T, F), (N, 1)
         self.train = (x, y)
         self.origins = {"valid": np.arange(max(a, self.window), b), "test": np.arange(b, len(z))}
-        self.valid = (windows_at(z, self.origins["valid"], self.window),
-                      torch.tensor(z[self.origins["valid"], :1], dtype=torch.float32))
+        self.valid, self.test = ((windows_at(z, self.origins[s], self.window),  # (N, T, F)
+                                  torch.tensor(z[self.origins[s], :1], dtype=torch.float32))  # (N, 1)
+                                 for s in ("valid", "test"))
+        self.errors = None  # the RNN's test errors, kept by evaluate() for noise_band()
 
     def loss(self, model, batch):
         from .models.forecast import mse_loss
@@ -230,7 +298,29 @@ class ForecastTask:
         model.eval()
         pred = model(windows_at(self.z, self.origins["test"], self.window))[:, 0].numpy()
         model.train()
-        return self._scores(self.scaler.column(0).inverse_transform(pred))
+        pred = self.scaler.column(0).inverse_transform(pred)
+        self.errors = pred - self.values[self.origins["test"], 0]
+        return self._scores(pred)
+
+    def noise_band(self, rnn: dict) -> float:
+        """Two standard errors of the RMSE, from the spread of the RMSE over contiguous blocks of
+        the test period (errors of neighbouring steps are correlated; blocks much less)."""
+        if self.errors is None:
+            raise ValueError("call task.evaluate(model) first: the noise band comes from the RNN's test errors")
+        return _batch_means_band([math.sqrt(np.mean(self.errors[b] ** 2)) for b in _blocks(len(self.errors), 5)])
+
+    def describe(self) -> pd.DataFrame:
+        """Steps, time span and the target's mean and spread, per split."""
+        a, b = self.data.bounds
+        col = self.data.frame.iloc[:, 0]
+        rows = {s: col.iloc[lo:hi] for s, (lo, hi) in (("train", (0, a)), ("valid", (a, b)), ("test", (b, len(col))))}
+        return pd.DataFrame({s: {"steps": len(c), "from": c.index[0], "to": c.index[-1],
+                                 f"mean {col.name}": round(c.mean(), 4), f"std {col.name}": round(c.std(), 4)}
+                             for s, c in rows.items()})
+
+    def examples(self) -> list[str]:
+        """The first rows of the series, as loaded."""
+        return self.data.frame.head(5).to_string().splitlines()
 
     def plot(self):
         import matplotlib.pyplot as plt
@@ -249,11 +339,13 @@ class ForecastTask:
                 "context": f"windows of T = {self.window} steps" + (f"; season {self.season} steps" if self.season else "")}
 
 
-class GenerateTask:
+class GenerateTask(_Task):
     """A character language model. The vocabulary is every character of the file (a character
     seen only in the test part still gets an id; its probability is learned as tiny)."""
 
     kind, metric, higher_is_better = "generate", "nats_per_char", False
+    tensor_names = ("x", "y")
+    budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100, eval_batches=10)
 
     def __init__(self, data: TextData, steps: int = 64):
         from .text import CharVocab, lm_windows
@@ -263,6 +355,8 @@ class GenerateTask:
         self.ids = {s: self.vocab.encode(t) for s, t in data.parts.items()}
         self.train = lm_windows(self.ids["train"], steps)  # x, y: (N, T)
         self.valid = lm_windows(self.ids["valid"], steps) if len(self.ids["valid"]) > steps else None
+        self.test = lm_windows(self.ids["test"], steps) if len(self.ids["test"]) > steps else None
+        self.block_nats = None  # the RNN's nats/char per block of the test text, kept by evaluate()
 
     def loss(self, model, batch):
         from .models.language import lm_loss
@@ -290,9 +384,30 @@ class GenerateTask:
         return out
 
     def evaluate(self, model) -> dict:
+        """Nats per character of the test text, read in 2–10 contiguous blocks with the state
+        carried inside each block (the blocks' spread gives :meth:`noise_band`)."""
         from .models.language import stream_perplexity
 
-        return {"nats_per_char": math.log(stream_perplexity(model, self.ids["test"], steps=self.T, streams=4))}
+        ids = self.ids["test"]
+        blocks = _blocks(len(ids) - 1, 2 * self.T)
+        self.block_nats = [math.log(stream_perplexity(model, ids[b.start:b.stop + 1], steps=self.T, streams=1))
+                           for b in blocks]
+        return {"nats_per_char": float(np.mean(self.block_nats))}
+
+    def noise_band(self, rnn: dict) -> float:
+        """Two standard errors of nats/char, from its spread over blocks of the test text."""
+        if self.block_nats is None:
+            raise ValueError("call task.evaluate(model) first: the noise band comes from the RNN's test blocks")
+        return _batch_means_band(self.block_nats)
+
+    def describe(self) -> pd.DataFrame:
+        """Characters and lines per split."""
+        return pd.DataFrame({s: {"characters": len(t), "lines": t.count("\n") + 1, "distinct characters": len(set(t))}
+                             for s, t in self.data.parts.items()})
+
+    def examples(self) -> list[str]:
+        """The first lines of the training text."""
+        return self.data.parts["train"][:400].splitlines()[:6]
 
     def plot(self):
         import matplotlib.pyplot as plt
@@ -308,10 +423,12 @@ class GenerateTask:
                 "context": f"windows of T = {self.T} characters; the state carries more"}
 
 
-class TranslateTask:
+class TranslateTask(_Task):
     """Encoder–decoder with attention (notebook 04's ``Seq2Seq``) on the learner's pairs."""
 
     kind, metric, higher_is_better = "translate", "bleu", True
+    tensor_names = ("src", "src_len", "tgt_in", "tgt_out")
+    budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100)
 
     def __init__(self, data: PairsData):
         from .models.translation import Vocab, make_tensors
@@ -323,8 +440,9 @@ class TranslateTask:
         self.src_vocab, self.tgt_vocab = Vocab.build(src), Vocab.build(tgt)
         self.tensors = {s: make_tensors([Pair(a, b) for a, b in p], self.src_vocab, self.tgt_vocab)
                         for s, p in data.parts.items() if p}
-        self.train, self.valid = self.tensors["train"], self.tensors.get("valid")
+        self.train, self.valid, self.test = self.tensors["train"], self.tensors.get("valid"), self.tensors["test"]
         self.references = [" ".join(tokenize(b, "fr")) for _, b in data.parts["test"]]
+        self.hypotheses = None  # the RNN's test translations, kept by evaluate()
 
     def loss(self, model, batch):
         from .models.translation import seq2seq_loss
@@ -367,7 +485,33 @@ class TranslateTask:
 
         src, src_len, _, _ = self.tensors["test"]
         seqs, _, _ = greedy_decode(model, src, src_len, max_len=int(src_len.max()) * 2 + 5)
-        return corpus_scores([" ".join(self.tgt_vocab.decode(s)) for s in seqs], self.references)
+        self.hypotheses = [" ".join(self.tgt_vocab.decode(s)) for s in seqs]
+        return corpus_scores(self.hypotheses, self.references)
+
+    def noise_band(self, rnn: dict, resamples: int = 100) -> float:
+        """Two standard deviations of BLEU over test sets resampled with replacement (bootstrap,
+        as Koehn 2004 does for machine translation)."""
+        import sacrebleu
+
+        if self.hypotheses is None:
+            raise ValueError("call task.evaluate(model) first: the noise band comes from the RNN's test translations")
+        rng, n = np.random.default_rng(0), len(self.references)
+        scores = []
+        for _ in range(resamples):
+            idx = rng.integers(0, n, n)
+            scores.append(sacrebleu.corpus_bleu([self.hypotheses[i] for i in idx],
+                                                [[self.references[i] for i in idx]], force=True).score)
+        return round(float(2 * np.std(scores)), 10)  # rounded: identical resamples give 0, not 1e-14
+
+    def describe(self) -> pd.DataFrame:
+        """Pairs and mean sentence lengths (tokens) per split."""
+        return pd.DataFrame({s: {"pairs": len(p), "source tokens (mean)": round(np.mean([len(self.tok(a, "en")) for a, _ in p]), 1),
+                                 "target tokens (mean)": round(np.mean([len(self.tok(b, "fr")) for _, b in p]), 1)}
+                             for s, p in self.data.parts.items() if p})
+
+    def examples(self) -> list[str]:
+        """Three training pairs."""
+        return [f"{a}  →  {b}" for a, b in self.data.parts["train"][:3]]
 
     def plot(self):
         import matplotlib.pyplot as plt
@@ -391,18 +535,55 @@ def make_task(data):
     return kinds[type(data)](data)
 
 
-def compare(task, baselines: dict, rnn: dict) -> str:
-    """One plain sentence: does the RNN beat the best baseline on the task's headline metric?"""
+@dataclass(frozen=True)
+class Verdict:
+    """RNN against the best baseline on the headline metric. ``winner`` is "rnn", "baseline" or
+    "tie" (the difference is inside the noise band); ``ship`` names the model to deploy."""
+
+    metric: str
+    higher_is_better: bool
+    baseline: str  # the best baseline's name
+    rnn_value: float
+    baseline_value: float
+    band: float  # ± two standard errors of the metric on this test set
+    winner: str
+    ship: str
+
+    @property
+    def difference(self) -> float:
+        return self.rnn_value - self.baseline_value
+
+    def __str__(self) -> str:
+        m, name, d = self.metric, self.baseline, f"{abs(self.difference):.3g}"
+        scores = (f"held-out {m}, {self.rnn_value:.4g} vs {self.baseline_value:.4g} "
+                  f"({'higher' if self.higher_is_better else 'lower'} is better)")
+        noise = f"the noise band (±{self.band:.2g}, two standard errors on this test set)"
+        if self.winner == "tie":
+            return (f"Tie within noise: the RNN and the best baseline, {name}, differ by {d} on {scores}, "
+                    f"inside {noise}. Ship the simpler one: {name}.")
+        if self.winner == "rnn":
+            return (f"The RNN beats the best baseline, {name}, by {d} on {scores}, more than {noise}. "
+                    "Ship the RNN if its deployment cost (below) is affordable.")
+        return (f"The RNN loses to the best baseline, {name}, by {d} on {scores}, more than {noise}. "
+                f"Ship {name}, the simpler model, unless the RNN can be improved.")
+
+
+def verdict(task, baselines: dict, rnn: dict, band: float | None = None) -> Verdict:
+    """Who wins on held-out data, said once and consistently with the noise.
+
+    The best baseline on ``task.metric`` is compared with the RNN. A difference no larger than
+    ``band`` (default ``task.noise_band(rnn)``: two standard errors) is a tie, and a tie ships the
+    simpler model, the baseline; otherwise the better one wins.
+    """
     m, up = task.metric, task.higher_is_better
     name, best = max(baselines.items(), key=lambda kv: kv[1][m] if up else -kv[1][m])
-    r, b = rnn[m], best[m]
-    if math.isclose(r, b, rel_tol=1e-3, abs_tol=1e-4):
-        return f"The RNN and the best baseline ({name}) tie on {m}: {r:.4g} vs {b:.4g}."
-    wins = r > b if up else r < b
-    verdict = "beats" if wins else "loses to"
-    return (f"The RNN {verdict} the best baseline, {name}, on held-out {m}: {r:.4g} vs {b:.4g} "
-            f"({'higher' if up else 'lower'} is better)."
-            + ("" if wins else " The simpler model is the one to deploy unless the RNN can be improved."))
+    band = task.noise_band(rnn) if band is None else float(band)
+    r, b = float(rnn[m]), float(best[m])
+    if abs(r - b) <= band:
+        winner = "tie"
+    else:
+        winner = "rnn" if (r > b) == up else "baseline"
+    return Verdict(m, up, name, r, b, band, winner, "the RNN" if winner == "rnn" else name)
 
 
 def findings(task, baselines: dict, rnn: dict) -> dict:
@@ -415,7 +596,7 @@ def findings(task, baselines: dict, rnn: dict) -> dict:
                    "translate": "word by word ignores order"}[task.kind]
     return {**task.facts(),
             "ordering": f"{order_blind}: {scores}; the RNN, which reads in order: {rnn[m]:.3g} ({m})",
-            "alternative": compare(task, baselines, rnn)}
+            "alternative": str(verdict(task, baselines, rnn))}
 
 
 def run_numbers(baselines: dict, rnn: dict) -> dict:
@@ -431,3 +612,61 @@ def run_numbers(baselines: dict, rnn: dict) -> dict:
     if real:
         out.update({f"baseline_{m}": v for m, v in real[0].items()})
     return out
+
+
+@dataclass
+class Plan:
+    """What notebook 10 runs on the loaded data: its task, a fresh model, and a trainer with the
+    task's step budget (``trainer.config``; press Start in the dashboard to train longer)."""
+
+    data: object
+    task: _Task
+    model: torch.nn.Module
+    trainer: Trainer
+
+    @property
+    def steps(self) -> int:
+        return self.trainer.config.steps
+
+    def __str__(self) -> str:
+        t, c = self.task, self.trainer.config
+        n = sum(p.numel() for p in self.model.parameters())
+        return "\n".join([
+            str(self.data),
+            f"task: {t.kind} — {type(self.model).__name__}, {n:,} parameters",
+            f"metric: {t.metric} on the held-out test split ({'higher' if t.higher_is_better else 'lower'} is better)",
+            f"training: {c.steps} steps of batch {c.batch_size}, lr {c.lr:g}",
+        ])
+
+
+def plan_for(data, **model_options) -> Plan:
+    """The task for ``data`` (see :func:`make_task`), a fresh model (``model_options`` go to
+    ``task.model``) and a Trainer with the task's budget; the batch shrinks to fit tiny data."""
+    task = make_task(data)
+    model = task.model(**model_options)
+    config = replace(task.budget, batch_size=min(task.budget.batch_size, len(task.train[0])))
+    return Plan(data, task, model, Trainer(model, task.train, task.loss, val_data=task.valid, config=config))
+
+
+QUALITY_BARS = {  # course data set → (metrics, margin): RNN and baseline beat the majority class by the margin
+    "shakespeare-genre": (("accuracy", "macro_f1"), 0.05),
+}
+
+
+def quality_problems(plan: Plan, summary, numbers: dict) -> list[str]:
+    """What is wrong with this run ([] when nothing is): training did not complete, a metric is not
+    finite, or, for a course data set in :data:`QUALITY_BARS`, a model does not clearly beat the
+    majority class. A learner's own data has no bar: the verdict says how the RNN did."""
+    problems = []
+    if summary is None or summary.reason != "completed":
+        problems.append(f"training did not complete ({getattr(summary, 'reason', 'not run')}); run the training cell again")
+    bad = sorted(k for k, v in numbers.items() if not math.isfinite(v))
+    if bad:
+        problems.append(f"not finite: {bad}")
+    metrics, margin = QUALITY_BARS.get(getattr(plan.data, "source", ""), ((), 0.0))
+    for who in ("rnn", "baseline"):
+        for m in metrics:
+            mine, floor = numbers[f"{who}_{m}"], numbers[f"majority_class_{m}"]
+            if not mine > floor + margin:
+                problems.append(f"{who} {m} {mine:.3f} does not beat the majority class ({floor:.3f}) by {margin}")
+    return problems

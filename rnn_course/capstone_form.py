@@ -6,9 +6,15 @@ the notebook keeps running with the data it had.
 
     picker = DataPicker()                # dropdown of rnn_course.sources.CHOICES, a path box, Load
     data = picker.load()                 # what the widgets say now (the default: Shakespeare genres)
-    questions = FourQuestions(); questions.answer(ordering="…")
-    questions.report(facts)              # your answers beside what the run found
+    questions = FourQuestions()          # empty boxes; answers typed earlier come back on a re-run
+    questions.answer(ordering="…")       # what typing in a box does
+    print(questions.note()); questions.report(facts)   # your answers beside what the run found
     checklist = Checklist(); save_run(checklist, questions, numbers)   # → results/<notebook>.json
+
+DOM contract (the browser tests rely on it): the picker's box has the CSS class ``rnn-picker``,
+its path text box ``rnn-picker-path``, its button the text "Load", and its message area
+``rnn-picker-status``; the four-questions form has the class ``rnn-four-questions`` (each answer
+box ``rnn-four-questions-answer``). A notebook shows one picker: the learner's.
 """
 
 from __future__ import annotations
@@ -30,14 +36,18 @@ class DataPicker:
 
         self.data = None
         self.message = ""
+        self.loaded_from: tuple[str, str] | None = None  # (choice, path) of ``data``
         self.choice = w.Dropdown(options=[(label, key) for key, (label, _) in CHOICES.items()], value=choice,
                                  description="data", layout=w.Layout(width="460px"))
         self.path = w.Text(value=path, description="path", placeholder="my_file.csv, my_text.txt, clips/, pairs.tsv",
                            layout=w.Layout(width="460px"))
+        self.path.add_class("rnn-picker-path")
         self.button = w.Button(description="Load", icon="upload")
         self.status = w.HTML()
+        self.status.add_class("rnn-picker-status")
         self.button.on_click(lambda _: self.pick())
         self.widget = w.VBox([self.choice, self.path, self.button, self.status])
+        self.widget.add_class("rnn-picker")
 
     def pick(self, choice: str | None = None, path: str | None = None):
         """Load ``choice`` (default: the dropdown) from ``path`` (default: the box). Returns the data,
@@ -50,12 +60,15 @@ class DataPicker:
             self.message = f"✗ {e}"
             self.status.value = f"<span style='color:#d62728'>{html.escape(self.message)}</span>"
             return None
-        self.data, self.message = data, f"✓ {data}"
+        self.data, self.message, self.loaded_from = data, f"✓ {data}", (choice, path)
         self.status.value = f"<span style='color:#31a354'>{html.escape(self.message)}</span>"
         return data
 
     def load(self):
-        """The data the widgets point at; a DataError if they point at a bad file (for code, not clicks)."""
+        """The data the widgets point at: what Load loaded if they still point at it, else loaded now;
+        a DataError if they point at a bad file (for code, not clicks)."""
+        if self.data is not None and self.loaded_from == (self.choice.value, self.path.value):
+            return self.data
         data = self.pick()
         if data is None:
             raise DataError(self.message.removeprefix("✗ "))
@@ -75,21 +88,46 @@ QUESTIONS = {  # the article's four questions, short key → question
 }
 
 
-class FourQuestions:
-    """A small form; the answers are kept and shown again beside what the run found."""
+HINTS = {  # placeholders: what a good answer talks about, not the answer
+    "ordering": "e.g. shuffle the steps (words, samples, readings): what would be lost?",
+    "context": "e.g. how many steps back does the answer depend on: a few, a sentence, a season?",
+    "output": "e.g. one label per sequence, the next value, or a whole new sequence?",
+    "alternative": "e.g. which simple model would you try first, and do you expect it to lose?",
+}
 
-    def __init__(self, **answers):
+_kept: dict[str, dict[str, str]] = {}  # notebook → answers typed in this kernel
+
+
+class FourQuestions:
+    """A small form; the answers are kept and shown again beside what the run found.
+
+    The boxes start empty (the placeholders only say what an answer talks about). What is typed is
+    kept: re-running the cell that makes the form — in the same kernel, or after a restart once
+    :func:`save_run` has written ``results/<notebook>.json`` — shows the answers again.
+    ``notebook`` (default: the one ``rnn_course.start`` named) says whose answers these are; None
+    keeps nothing. Answers given as arguments replace kept ones.
+    """
+
+    def __init__(self, *, notebook: str | None = "", **answers):
         import ipywidgets as w
 
+        from .results import current_notebook, read_results
+
+        self.notebook = current_notebook() if notebook == "" else notebook
         self.answers = {k: "" for k in QUESTIONS}
-        self.boxes = {k: w.Textarea(description="", placeholder="your answer", layout=w.Layout(width="640px", height="48px"))
+        self.boxes = {k: w.Textarea(description="", placeholder=HINTS[k], layout=w.Layout(width="640px", height="48px"))
                       for k in QUESTIONS}
         for key, box in self.boxes.items():
+            box.add_class("rnn-four-questions-answer")
             box.observe(lambda change, key=key: self.answer(**{key: change["new"]}), names="value")
         rows = []
         for key, q in QUESTIONS.items():
             rows += [w.HTML(f"<b>{html.escape(q)}</b>"), self.boxes[key]]
         self.widget = w.VBox(rows)
+        self.widget.add_class("rnn-four-questions")
+        if self.notebook:
+            kept = _kept.get(self.notebook) or read_results(self.notebook).get("four_questions") or {}
+            self.answer(**{k: v for k, v in kept.items() if k in QUESTIONS and isinstance(v, str)})
         self.answer(**answers)
 
     def answer(self, **answers) -> None:
@@ -101,11 +139,26 @@ class FourQuestions:
             self.answers[key] = str(text).strip()
             if self.boxes[key].value != str(text):
                 self.boxes[key].value = str(text)
+        if self.notebook:
+            _kept[self.notebook] = dict(self.answers)
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [k for k in QUESTIONS if not self.answers[k]]
+
+    def note(self) -> str:
+        """One line on what is still unanswered ("" when every question has an answer)."""
+        missing = self.unanswered
+        if not missing:
+            return ""
+        which = "none of the four questions" if len(missing) == len(QUESTIONS) else f"not yet: {', '.join(missing)}"
+        return (f"You have answered {which}. Type your answers in the boxes above (they are kept when "
+                "you run the cells again); here is what the run found.")
 
     def report(self, found: dict) -> pd.DataFrame:
         """Question, your answer, and what the run found (``found``: key → text)."""
         return pd.DataFrame({"question": list(QUESTIONS.values()),
-                             "your answer": [self.answers[k] or "(not answered)" for k in QUESTIONS],
+                             "your answer": [self.answers[k] or "(not answered yet)" for k in QUESTIONS],
                              "what the run found": [found.get(k, "") for k in QUESTIONS]}, index=list(QUESTIONS))
 
     def _ipython_display_(self):

@@ -54,6 +54,7 @@ class LabelledSequences:
     groups: list[str]
     split: list[str]
     task: str = "classify"
+    source: str = ""  # the CHOICES key load_data was called with
 
     @property
     def classes(self) -> list[str]:
@@ -83,6 +84,7 @@ class SeriesData:
     frame: pd.DataFrame
     bounds: tuple[int, int]  # positions where train ends and valid ends (the rest is test)
     task: str = "forecast"
+    source: str = ""  # the CHOICES key load_data was called with
 
     def __str__(self) -> str:
         a, b = self.bounds
@@ -98,6 +100,7 @@ class TextData:
     name: str
     parts: dict[str, str]
     task: str = "generate"
+    source: str = ""  # the CHOICES key load_data was called with
 
     def __str__(self) -> str:
         return f"{self.name}: " + ", ".join(f"{s} {len(t):,} characters" for s, t in self.parts.items())
@@ -110,9 +113,17 @@ class PairsData:
     name: str
     parts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     task: str = "translate"
+    source: str = ""  # the CHOICES key load_data was called with
 
     def __str__(self) -> str:
         return f"{self.name}: " + ", ".join(f"{s} {len(p):,} pairs" for s, p in self.parts.items())
+
+
+def _progress(items: list, what: str):
+    """``items`` with a progress bar (tqdm) when there are enough of them to take a few seconds."""
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=what, leave=False) if len(items) > 200 else items
 
 
 # ------------------------------------------------------------------------------- the course's data
@@ -158,14 +169,13 @@ def spoken_commands(n_mels: int = 40) -> LabelledSequences:
     from .speech import SpeechCorpus, log_mel
 
     corpus = SpeechCorpus.load(splits=SPLITS)
+    clips = [(s, clip) for s in SPLITS for clip in corpus[s] if clip.text in COMMANDS]
     items, labels, groups, split = [], [], [], []
-    for s in SPLITS:
-        for clip in corpus[s]:
-            if clip.text in COMMANDS:
-                items.append(log_mel(clip.wave, n_mels=n_mels))
-                labels.append(clip.text)
-                groups.append(clip.speaker)
-                split.append(s)
+    for s, clip in _progress(clips, "log-mel frames"):
+        items.append(log_mel(clip.wave, n_mels=n_mels))
+        labels.append(clip.text)
+        groups.append(clip.speaker)
+        split.append(s)
     return LabelledSequences("spoken command words", "frames", items, labels, groups, split)
 
 
@@ -285,7 +295,7 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) ->
         raise DataError(f"no .wav files in {root}; name clips label_speaker_index.wav, or put them in one "
                         "sub-folder per label (label/clip.wav)")
     items, labels, groups = [], [], []
-    for p in nested or flat:
+    for p in _progress(nested or flat, "reading clips"):
         if nested:
             label, group = p.parent.name, p.stem
         else:
@@ -433,4 +443,6 @@ def load_data(choice: str = "shakespeare-genre", path=None, **options):
         "wav-folder": lambda: load_wav_folder(path, **options),
         "tsv-pairs": lambda: load_pairs_tsv(path, **options),
     }
-    return loaders[choice]()
+    data = loaders[choice]()
+    data.source = choice
+    return data
