@@ -1,4 +1,4 @@
-"""Helpers for tests/test_browser.py: find Chromium, run a private JupyterLab, make a fixture notebook.
+"""Helpers for tests/test_browser.py: find Chromium, run a private JupyterLab.
 
 Nothing here downloads anything: the browser is the system's Chromium (Debian's ``chromium``
 package, or ``$RNN_COURSE_CHROMIUM``), driven by playwright's Python package.
@@ -20,7 +20,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_01 = ROOT / "notebooks" / "01_sequences_and_shapes.ipynb"
 
 # As root in a closed network: no sandbox, no GPU, nothing that phones home.
 CHROMIUM_ARGS = [
@@ -162,6 +161,14 @@ class JupyterLab:
         if self.proc is not None:
             self.kernel_pids |= {p for p in _children(self.proc.pid) if "ipykernel" in _cmdline(p)}
 
+    def shutdown_kernels(self) -> None:
+        """Close every session and shut its kernel down (a learner closing notebook and kernel)."""
+        self._note_kernel_pids()
+        for s in self.api("sessions"):
+            self.api(f"sessions/{s['id']}", method="DELETE")
+        for k in self.api("kernels"):
+            self.api(f"kernels/{k['id']}", method="DELETE")
+
     def log_tail(self, n: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
@@ -202,91 +209,3 @@ class JupyterLab:
             except OSError:
                 pass
         return leftovers
-
-
-# -- the fixture notebook ------------------------------------------------------------------------
-STAND_IN_DASHBOARD = '''\
-# A stand-in with the Dashboard's DOM contract, built from plain ipywidgets
-# (used only while rnn_course.dashboard does not exist).
-import io, math, threading, time
-import ipywidgets as widgets
-from matplotlib.figure import Figure
-
-def _curve_png(losses):
-    fig = Figure(figsize=(6, 2.6), dpi=80)
-    ax = fig.add_subplot()
-    ax.plot(losses)
-    ax.set_xlabel("step"); ax.set_ylabel("loss")
-    buf = io.BytesIO(); fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-class StandInDashboard:
-    def __init__(self, steps=2000):
-        self.steps, self.losses = steps, []
-        self._stop, self._go, self._thread = threading.Event(), threading.Event(), None
-        self.start_button = widgets.Button(description="Start")
-        self.pause_button = widgets.Button(description="Pause")
-        self.stop_button = widgets.Button(description="Stop")
-        self.curve = widgets.Image(value=_curve_png([]), format="png")
-        self.curve.add_class("rnn-dashboard-curve")
-        self.status = widgets.HTML("ready")
-        self.status.add_class("rnn-dashboard-status")
-        self.start_button.on_click(lambda _: self.start())
-        self.pause_button.on_click(lambda _: self._go.clear() if self._go.is_set() else self._go.set())
-        self.stop_button.on_click(lambda _: self._stop.set())
-        self.widget = widgets.VBox([widgets.HBox([self.start_button, self.pause_button, self.stop_button]),
-                                    self.curve, self.status])
-        self.widget.add_class("rnn-dashboard")
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
-
-    def start(self):
-        self._stop.clear(); self._go.set()
-        self._thread = threading.Thread(target=self._run, daemon=True); self._thread.start()
-
-    def _run(self):
-        for step in range(self.steps):
-            if self._stop.is_set():
-                self.status.value = f"<b>stopped</b> at step {step}"; return
-            self._go.wait()
-            self.losses.append(1 / (1 + step) + 0.05 * math.sin(step))
-            self.curve.value = _curve_png(self.losses)
-            self.status.value = f"<b>running</b> — step {step}"
-            time.sleep(0.2)
-        self.status.value = "<b>completed</b>"
-'''
-
-
-def dashboard_cells() -> tuple[str, list[str]]:
-    """(kind, code cells) for the fixture notebook: the lead's cells once ``demo_trainer``
-    exists, else the real Dashboard on the toy running-sum trainer, else a stand-in."""
-    src = ROOT / "rnn_course" / "dashboard.py"
-    text = src.read_text() if src.exists() else ""
-    if "def demo_trainer" in text:
-        return "demo_trainer", [
-            "import rnn_course\nfrom rnn_course.dashboard import Dashboard, demo_trainer",
-            "dash = Dashboard(demo_trainer(), steps=2000)\ndash",
-        ]
-    if "class Dashboard" in text and (ROOT / "rnn_course" / "toy.py").exists():
-        return "sum_trainer", [
-            "import rnn_course\nfrom rnn_course.dashboard import Dashboard\nfrom rnn_course.toy import sum_trainer",
-            # many steps, so a run lasts long enough to be stopped by hand
-            "dash = Dashboard(sum_trainer(), steps=100_000, redraw_seconds=0.3)\ndash",
-        ]
-    return "stand-in", [STAND_IN_DASHBOARD, "dash = StandInDashboard(steps=100_000)\ndash"]
-
-
-def write_fixture_notebook(path: Path) -> str:
-    """Write the fixture notebook to ``path``; return which dashboard it uses."""
-    import nbformat
-
-    kind, cells = dashboard_cells()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# Browser-test fixture ({kind} dashboard)")]
-    nb.cells += [nbformat.v4.new_code_cell(c) for c in
-                 ["import sys\nprint('kernel', sys.executable)", *cells]]
-    nbformat.write(nb, str(path))
-    return kind
