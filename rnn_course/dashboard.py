@@ -1,81 +1,142 @@
 """The training dashboard: ipywidgets over the headless :class:`~rnn_course.train.Trainer`.
 
-    dash = Dashboard(trainer, steps=300, live=show_samples)
+    dash = Dashboard(trainer, steps=300, live=show_samples, loss_label="cross-entropy (nats/token)")
     dash               # shows controls, Start / Pause / Stop, progress, live curves, a live slot
     dash.run()         # trains right here, no clicking: what nbval and "Run All" execute
 
 Clicking **Start** trains in a background thread, so Pause and Stop stay responsive; ``run``
-trains in the calling thread (deterministic, headless). Every button's logic is a plain method
-(``start``, ``pause``, ``stop``, ``apply_settings``) that tests call without a browser. Bad
-settings and diverging runs show a message in the dashboard — never a traceback — and the
-trainer keeps its last good weights.
+trains in the calling thread (deterministic, headless). Both fill every widget the same way:
+by setting widget values, never through an ``Output`` widget's capture (which only works in
+the kernel's main thread). Every button's logic is a plain method (``start``, ``pause``,
+``stop``, ``apply_settings``) that tests call without a browser. Bad settings and diverging
+runs show a message in the dashboard — never a traceback — and the trainer keeps its last good
+weights.
+
+The curve shows each batch's training loss, a centred smoothing of it (:func:`smooth`: it runs
+through the middle of the per-batch points instead of lagging above a falling loss), and the
+validation loss; the y-axis names the loss (``loss_label``), and a note under it explains a
+validation loss below the training loss (:func:`validation_note`).
 
 DOM contract for the browser test: the box has CSS class ``rnn-dashboard``; the curve image
-``rnn-dashboard-curve``; the status line ``rnn-dashboard-status``; the live slot
-``rnn-dashboard-live``.
+``rnn-dashboard-curve``; the note under it ``rnn-dashboard-note``; the status line
+``rnn-dashboard-status``; the live slot ``rnn-dashboard-live``, an HTML widget whose content is
+the live view's latest result rendered by :func:`rnn_course.plots.as_html`: text as a ``<pre>``
+with its line breaks, a figure as an ``<img>`` with an inline PNG, a table as its HTML.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import threading
 import time
 from typing import Any, Callable
 
+import numpy as np
+from torch import nn
+
+from .plots import as_html, figure, figure_png, log_axis
 from .train import Callback, RunSummary, Trainer
 
-__all__ = ["Dashboard", "draw_curves"]
+__all__ = ["Dashboard", "curve_figure", "draw_curves", "smooth", "validation_note"]
 
 
-def draw_curves(history, *, width: float = 6.0, height: float = 2.6) -> bytes:
-    """PNG of the train loss (raw and smoothed) and the validation loss against steps."""
-    from matplotlib.figure import Figure  # no pyplot: nothing global, safe from a thread
+def smooth(values, half_width: int | None = None) -> np.ndarray:
+    """A centred local-linear smoothing of ``values`` (N,) → (N,).
 
-    fig = Figure(figsize=(width, height), dpi=80)
-    ax = fig.add_subplot()
+    Each point is the value at that step of a straight line fitted to the points within
+    ``half_width`` steps on either side (fewer at the ends). An exponential moving average
+    trails behind, so on a falling loss it sits above most per-batch points; this has no lag
+    and follows a straight trend exactly, up to the last step. Default ``half_width``: N/25,
+    from 2 to 100 steps.
+    """
+    y = np.asarray(values, dtype=float)
+    n = len(y)
+    if n < 3:
+        return y.copy()
+    h = half_width if half_width is not None else min(100, max(2, n // 25))
+    x = np.arange(n, dtype=float)
+    lo, hi = np.clip(x - h, 0, n).astype(int), np.clip(x + h + 1, 0, n).astype(int)
+
+    def window_sum(v):  # sum of v over each point's window
+        c = np.concatenate([[0.0], np.cumsum(v)])
+        return c[hi] - c[lo]
+
+    k, sx, sy, sxx, sxy = (window_sum(v) for v in (np.ones(n), x, y, x * x, x * y))
+    var = k * sxx - sx * sx
+    slope = np.divide(k * sxy - sx * sy, var, out=np.zeros(n), where=var > 0)
+    return (sy - slope * sx) / k + slope * x
+
+
+def _has_dropout(model) -> bool:
+    return any((isinstance(m, nn.modules.dropout._DropoutNd) and m.p > 0)
+               or (isinstance(m, nn.RNNBase) and m.dropout > 0 and m.num_layers > 1) for m in model.modules())
+
+
+def validation_note(history, *, dropout: bool = False) -> str:
+    """One line when the last validation loss is below the smoothed training loss at that step
+    (it puzzles learners), else "". ``dropout``: whether the model has dropout switched on."""
+    if not history.val_step or len(history.train_step) < 3:
+        return ""
+    step, val = history.val_step[-1], history.val_loss[-1]
+    at = int(np.searchsorted(history.train_step, step, side="right")) - 1
+    if at < 0 or val >= smooth(history.train_loss)[at]:
+        return ""
+    why = ("dropout is on while training and off at validation, so the training batches are scored "
+           "with part of the network switched off" if dropout else
+           "the validation set is a different sample from the training batches, and can be easier")
+    return f"Validation is below training: {why}. A small gap either way is normal."
+
+
+def curve_figure(history, *, loss_label: str = "loss", width: float = 6.0, height: float = 2.6):
+    """The train loss (per batch and smoothed) and the validation loss against steps;
+    ``loss_label`` names the loss on the y-axis, e.g. "cross-entropy (nats/token)"."""
+    fig, (ax,) = figure(width, height)
     if history.train_step:
         ax.plot(history.train_step, history.train_loss, color="#9ecae1", lw=0.8, label="train (per batch)")
-        smooth, s = [], None
-        for v in history.train_loss:
-            s = v if s is None else 0.95 * s + 0.05 * v
-            smooth.append(s)
-        ax.plot(history.train_step, smooth, color="#3182bd", lw=1.6, label="train (smoothed)")
+        ax.plot(history.train_step, smooth(history.train_loss), color="#3182bd", lw=1.6, label="train (smoothed)")
     if history.val_step:
         ax.plot(history.val_step, history.val_loss, "o-", color="#e6550d", ms=3, lw=1.4, label="validation")
     positive = [v for v in history.train_loss + history.val_loss if v > 0]
-    if positive and max(positive) / min(positive) > 30:
-        ax.set_yscale("log")
+    if positive and max(positive) / min(positive) > 30 and len(positive) == len(history.train_loss + history.val_loss):
+        log_axis(ax)
     ax.set_xlabel("step")
-    ax.set_ylabel("loss")
+    ax.set_ylabel(loss_label)
     ax.grid(alpha=0.3)
     if history.train_step or history.val_step:
         ax.legend(loc="upper right", fontsize=8)
     else:
         ax.text(0.5, 0.5, "press Start (or call .run())", ha="center", va="center", transform=ax.transAxes)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return fig
+
+
+def draw_curves(history, *, loss_label: str = "loss", width: float = 6.0, height: float = 2.6) -> bytes:
+    """:func:`curve_figure` as PNG bytes, for the dashboard's Image widget."""
+    return figure_png(curve_figure(history, loss_label=loss_label, width=width, height=height))
 
 
 class Dashboard(Callback):
     """Widgets over a Trainer: settings, Start / Pause / Stop, progress, curves, a live slot.
 
     ``live(trainer)`` (optional) is called after every validation pass; whatever it returns
-    (text, a matplotlib figure, any displayable object) replaces the live slot's content.
+    (text, a matplotlib figure, an object with ``_repr_html_``) replaces the live slot's
+    content. ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
+    "cross-entropy (nats/token)" or "MSE (standardised units²)".
     """
 
     SETTINGS = ("lr", "batch_size", "clip_grad")
 
     def __init__(self, trainer: Trainer, *, steps: int | None = None,
                  live: Callable[[Trainer], Any] | None = None, title: str = "Training",
-                 redraw_seconds: float = 0.5):
+                 loss_label: str = "loss", redraw_seconds: float = 0.5):
         import ipywidgets as w
 
         if not isinstance(trainer, Trainer):
             raise ValueError(f"Dashboard needs an rnn_course Trainer, got {type(trainer).__name__}")
         self.trainer, self.live, self.redraw_seconds = trainer, live, redraw_seconds
+        self.loss_label = loss_label
+        self._dropout = _has_dropout(trainer.model)
+        self._pause_lock = threading.Lock()  # the step shown when paused is the step it holds at
         self.steps = trainer.config.steps if steps is None else steps
         self._thread: threading.Thread | None = None
         self._last_draw = 0.0
@@ -99,10 +160,12 @@ class Dashboard(Callback):
         self.step_label = w.Label(value=f"step {trainer.step}")
         self.status = w.HTML(value=self._status_html("ready", "press Start, or call .run() in code"))
         self.status.add_class("rnn-dashboard-status")
-        self.curve = w.Image(value=draw_curves(trainer.history), format="png", layout=w.Layout(width="480px"))
+        self.curve = w.Image(value=self._draw(), format="png", layout=w.Layout(width="480px"))
         self.curve.add_class("rnn-dashboard-curve")
-        self.live_out = w.Output(layout=w.Layout(min_width="300px", max_height="320px", overflow="auto"))
-        self.live_out.add_class("rnn-dashboard-live")
+        self.note = w.HTML(layout=w.Layout(max_width="480px"))
+        self.note.add_class("rnn-dashboard-note")
+        self.live_view = w.HTML(layout=w.Layout(min_width="300px", max_height="320px", overflow="auto"))
+        self.live_view.add_class("rnn-dashboard-live")
 
         self.start_button.on_click(lambda _: self.start())
         self.pause_button.on_click(lambda _: self.toggle_pause())
@@ -113,7 +176,7 @@ class Dashboard(Callback):
         progress = w.HBox([self.progress, self.step_label])
         header = w.HTML(value=f"<b>{html.escape(title)}</b>")
         self.widget = w.VBox([header, w.HBox([controls, w.VBox([buttons, progress, self.status])]),
-                              w.HBox([self.curve, self.live_out])])
+                              w.HBox([w.VBox([self.curve, self.note]), self.live_view])])
         self.widget.add_class("rnn-dashboard")
 
     # -- display ----------------------------------------------------------------------------
@@ -139,14 +202,32 @@ class Dashboard(Callback):
 
         return html.unescape(re.sub(r"<[^>]+>", "", self.status.value))
 
+    def _draw(self) -> bytes:
+        return draw_curves(self.trainer.history, loss_label=self.loss_label)
+
     def _redraw(self, force: bool = False) -> None:
         # Wait redraw_seconds after the previous draw *finished*, and at least 5× as long as it
         # took: on a busy machine a slow draw must not turn into a redraw after every step.
         if force or time.monotonic() - self._last_draw >= max(self.redraw_seconds, 5 * self._draw_cost):
             t0 = time.monotonic()
-            self.curve.value = draw_curves(self.trainer.history)
+            self.curve.value = self._draw()
             self._last_draw = time.monotonic()
             self._draw_cost = self._last_draw - t0
+
+    def _show_note(self) -> None:
+        note = validation_note(self.trainer.history, dropout=self._dropout)
+        self.note.value = f"<small>{html.escape(note)}</small>" if note else ""
+
+    def show_live(self, shown: Any) -> None:
+        """Put a live view's result into the live slot (see :func:`rnn_course.plots.as_html`)."""
+        self.live_view.value = as_html(shown)
+
+    @property
+    def live_text(self) -> str:
+        """The live slot as plain text (for tests)."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.live_view.value))
 
     def _set_buttons(self, running: bool) -> None:
         self.start_button.disabled = running
@@ -191,16 +272,25 @@ class Dashboard(Callback):
         return True
 
     def toggle_pause(self) -> None:
+        """What Pause / Resume does. The trainer holds after the step it is in finishes; the
+        step label and the status both show that step (``on_step`` corrects them when a step
+        was under way)."""
         if not self.trainer.is_training:
             return
-        if self.trainer.paused:
-            self.trainer.resume()
-            self.pause_button.description = "Pause"
-            self.show_status("running")
-        else:
-            self.trainer.pause()
-            self.pause_button.description = "Resume"
-            self.show_status("paused", f"at step {self.trainer.step}; press Resume to continue")
+        with self._pause_lock:
+            if self.trainer.paused:
+                self.trainer.resume()
+                self.pause_button.description = "Pause"
+                self.show_status("running", f"towards step {self._target}")
+            else:
+                self.trainer.pause()
+                self.pause_button.description = "Resume"
+                self._show_paused()
+
+    def _show_paused(self) -> None:
+        step = self.trainer.step
+        self.step_label.value = f"step {step}"
+        self.show_status("paused", f"at step {step}; press Resume to continue")
 
     def stop(self) -> None:
         """What Stop does: the trainer finishes its current step, then stops."""
@@ -240,33 +330,33 @@ class Dashboard(Callback):
         self.show_status("running", f"towards step {self._target}")
 
     def on_step(self, trainer: Trainer, step: int, loss: float) -> None:
-        if step % 5 == 0 or step == self._target:
-            self.progress.value = min(step, self.progress.max)
-            self.step_label.value = f"step {step} · loss {loss:.4g}"
+        with self._pause_lock:
+            if trainer.paused:  # pressed during this step: the loop holds here, at `step`
+                self.progress.value = min(step, self.progress.max)
+                self._show_paused()
+            elif step % 5 == 0 or step == self._target:
+                self.progress.value = min(step, self.progress.max)
+                self.step_label.value = f"step {step} · loss {loss:.4g}"
         self._redraw()
 
     def on_eval(self, trainer: Trainer, step: int, val_loss: float) -> None:
         self._redraw(force=True)
+        self._show_note()
         if self.live is None:
             return
-        from IPython.display import display
-
         try:
             shown = self.live(trainer)
         except Exception as e:  # a broken live view must not stop training
             shown = f"(live view failed: {type(e).__name__}: {e})"
-        with self.live_out:
-            self.live_out.clear_output(wait=True)
-            if shown is not None:
-                display(shown)
-        if hasattr(shown, "savefig"):  # a matplotlib figure: release it
-            import matplotlib.pyplot as plt
-
-            plt.close(shown)
+        try:
+            self.show_live(shown)
+        except Exception as e:  # nor can one that returns something unprintable
+            self.show_live(f"(live view failed: {type(e).__name__}: {e})")
 
     def on_run_end(self, trainer: Trainer, summary: RunSummary) -> None:
         self._set_buttons(False)
         self.progress.value = min(trainer.step, self.progress.max)
         self.step_label.value = f"step {trainer.step}"
         self._redraw(force=True)
+        self._show_note()
         self.show_status(summary.reason, summary.message)

@@ -16,9 +16,10 @@ import torch
 from .checkpoint import load_checkpoint
 from .models.language import LMConfig, RecurrentLM, generate, hidden_activations
 from .paths import data_dir
+from .plots import figure, figure_html
 from .text import CharVocab, Vocab, words
 
-__all__ = ["load_pretrained", "next_words", "NextWords", "NextWordWidget", "sample_text", "SamplingWidget",
+__all__ = ["load_pretrained", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
            "hidden_state_html", "HiddenStateViewer", "readable_features", "unit_correlations"]
 
 
@@ -76,7 +77,8 @@ def next_words(model: RecurrentLM, vocab: Vocab, prefix: str, k: int = 10) -> Ne
 
 
 class NextWordWidget:
-    """Type a prefix, see the top-k next words as a bar chart."""
+    """Type a prefix, see the top-k next words as a bar chart (a PNG in an HTML widget, so it
+    shows as a picture on a fresh kernel and from any thread)."""
 
     def __init__(self, model: RecurrentLM, vocab: Vocab, prefix: str = "the cat sat on the", k: int = 10):
         import ipywidgets as w
@@ -86,25 +88,21 @@ class NextWordWidget:
                            continuous_update=False)
         self.k = w.IntSlider(value=k, min=1, max=20, description="top k")
         self.message = w.HTML()
-        self.out = w.Output()
+        self.chart = w.HTML()
         self.text.observe(lambda _: self.update(), names="value")
         self.k.observe(lambda _: self.update(), names="value")
-        self.widget = w.VBox([w.HBox([self.text, self.k]), self.message, self.out])
+        self.widget = w.VBox([w.HBox([self.text, self.k]), self.message, self.chart])
         self.update()
 
     def update(self) -> NextWords | None:
-        from IPython.display import display
-
         try:
             result = next_words(self.model, self.vocab, self.text.value, self.k.value)
         except ValueError as e:
             self.message.value = f"<span style='color:#d62728'>{html.escape(str(e))}</span>"
-            self.out.clear_output()
+            self.chart.value = ""
             return None
         self.message.value = "<br>".join(html.escape(n) for n in result.notes)
-        with self.out:
-            self.out.clear_output(wait=True)
-            display(_bar_chart(result))
+        self.chart.value = figure_html(bar_chart(result))
         return result
 
     def _ipython_display_(self):
@@ -113,11 +111,9 @@ class NextWordWidget:
         display(self.widget)
 
 
-def _bar_chart(result: NextWords):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(5, 0.28 * len(result.words) + 0.6), dpi=80)
-    ax = fig.add_subplot()
+def bar_chart(result: NextWords):
+    """The top-k next words as horizontal bars, most likely on top. Returns the figure."""
+    fig, (ax,) = figure(5, 0.28 * len(result.words) + 0.6)
     ax.barh(range(len(result.words))[::-1], result.probs, color="#3182bd")
     ax.set_yticks(range(len(result.words))[::-1], result.words)
     ax.set_xlabel("P(next word | prefix)")

@@ -11,12 +11,11 @@ saw come back as ``ok=False`` with a message naming them, so unit tests can call
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from typing import NamedTuple
 
 from .models.translation import Translation, translate
+from .plots import figure, figure_html
 from .translation import EOS
 
 __all__ = ["attention_figure", "translate_view", "TranslateView", "TranslateWidget"]
@@ -27,16 +26,13 @@ def attention_figure(source, target, weights, *, title: str | None = None, ax=No
 
     ``target`` may omit the final <eos> row (it is labelled automatically). Returns the Figure.
     """
-    from matplotlib.figure import Figure  # no pyplot: nothing global
-
     w = weights.detach().float().cpu().numpy() if hasattr(weights, "detach") else weights
     rows = list(target) + ([EOS] if len(target) == w.shape[0] - 1 else [])
     if w.shape != (len(rows), len(source)):
         raise ValueError(f"weights are {tuple(w.shape)} but there are {len(rows)} target rows "
                          f"and {len(source)} source tokens")
     if ax is None:
-        fig = Figure(figsize=(0.45 * len(source) + 1.6, 0.38 * len(rows) + 1.2), dpi=80)
-        ax = fig.add_subplot()
+        fig, (ax,) = figure(0.45 * len(source) + 1.6, 0.38 * len(rows) + 1.2)
     else:
         fig = ax.figure
     ax.imshow(w, cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -48,12 +44,6 @@ def attention_figure(source, target, weights, *, title: str | None = None, ax=No
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return base64.b64encode(buf.getvalue()).decode()
 
 
 class TranslateView(NamedTuple):
@@ -74,7 +64,7 @@ def translate_view(model, sentence: str, beam: int = 1, heatmap: bool = True) ->
     if t.attention is None:
         body += "<p><i>This model has no attention: the decoder saw one vector for the whole sentence.</i></p>"
     elif heatmap:
-        body += f"<img src='data:image/png;base64,{_png(attention_figure(t.source, t.tokens, t.attention))}'/>"
+        body += figure_html(attention_figure(t.source, t.tokens, t.attention))
     return TranslateView(True, t.text, t, body)
 
 

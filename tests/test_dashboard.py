@@ -1,12 +1,17 @@
 """The dashboard's button logic, driven without a browser."""
 
+import html
+import re
 import threading
 import time
 
+import numpy as np
 import torch
+from torch import nn
 
-from rnn_course import Callback
-from rnn_course.dashboard import Dashboard, draw_curves
+from rnn_course import Callback, History
+from rnn_course.dashboard import Dashboard, curve_figure, draw_curves, smooth, validation_note
+from rnn_course.plots import figure
 from rnn_course.toy import sum_trainer
 
 
@@ -138,3 +143,164 @@ def test_slow_curve_drawing_does_not_redraw_after_every_step(monkeypatch):
     dash = Dashboard(sum_trainer(steps=60, eval_every=1000), redraw_seconds=0.01)
     dash.run()
     assert len(draws) < 60 / 3  # far fewer redraws than steps
+
+
+# -- the live slot ------------------------------------------------------------------------------
+def live_slot_text(dash) -> str:
+    """What the widget with the DOM class ``rnn-dashboard-live`` shows, as plain text."""
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    slot = next(w for w in walk(dash.widget) if "rnn-dashboard-live" in w._dom_classes)
+    if hasattr(slot, "value"):
+        return html.unescape(re.sub(r"<[^>]+>", "", slot.value))
+    return "".join(str(o.get("text", o.get("data", {}).get("text/plain", ""))) for o in slot.outputs)
+
+
+def test_start_fills_the_live_slot_from_its_background_thread():
+    """Found in a browser: Start trained, but the live panel stayed empty (an Output widget's
+    capture does not work from a thread); it filled only from dash.run()."""
+    seen = []
+    dash = Dashboard(sum_trainer(steps=40, eval_every=20), live=lambda tr: f"sample at step {tr.step}")
+
+    class Watch(Callback):
+        def on_eval(self, trainer, step, val):
+            seen.append(live_slot_text(dash))  # after the dashboard's own on_eval (it was added first)
+
+    dash.trainer.callbacks.append(Watch())
+    assert dash.start()
+    dash.wait(timeout=60)
+    assert seen == ["sample at step 20", "sample at step 40"]
+
+
+def test_live_text_shows_as_text_with_its_line_breaks_not_as_a_repr():
+    dash = Dashboard(sum_trainer(steps=20, eval_every=20), live=lambda tr: "ROMEO:\nWell, <sir> & 'you'")
+    dash.run()
+    assert live_slot_text(dash) == "ROMEO:\nWell, <sir> & 'you'"  # real line break, no quotes
+    assert "&lt;sir&gt;" in dash.live_view.value and "<pre" in dash.live_view.value
+
+
+def test_live_figures_and_tables_become_html():
+    class Table:
+        def _repr_html_(self):
+            return "<table><tr><td>1</td></tr></table>"
+
+    fig, (ax,) = figure(3, 2)
+    ax.plot([1, 2, 3])
+    for shown, expected in [(fig, "<img src='data:image/png;base64,"), (Table(), "<table>"), (None, ""),
+                            (3.5, "3.5")]:
+        dash = Dashboard(sum_trainer(steps=20, eval_every=20), live=lambda tr, shown=shown: shown)
+        dash.run()
+        assert expected in dash.live_view.value if expected else dash.live_view.value == ""
+
+
+# -- the curve ---------------------------------------------------------------------------------
+def test_smoothing_follows_a_straight_line_exactly_up_to_both_ends():
+    line = 3.0 - 0.01 * np.arange(300)
+    assert np.allclose(smooth(line), line)
+
+
+def test_smoothed_curve_runs_through_the_middle_of_a_falling_noisy_loss():
+    """Found in a browser: the smoothed curve sat above nearly every per-batch point for long
+    stretches (an exponential average started at the first, high, loss lags a falling loss)."""
+    rng = np.random.default_rng(0)
+    steps = np.arange(2000)
+    loss = 1.0 + 4.0 * np.exp(-steps / 400) + rng.normal(0, 0.1, len(steps))
+    above = loss > smooth(loss)
+    for stretch in np.split(above, 8):  # 250 steps each: about half the points above, half below
+        assert 0.4 < stretch.mean() < 0.6
+
+
+def test_the_loss_label_names_the_y_axis():
+    tr = sum_trainer(steps=20)
+    tr.run()
+    assert curve_figure(tr.history).axes[0].get_ylabel() == "loss"
+    label = "MSE (standardised units²)"
+    assert curve_figure(tr.history, loss_label=label).axes[0].get_ylabel() == label
+
+
+def test_the_dashboard_passes_its_loss_label_to_the_curve(monkeypatch):
+    import rnn_course.dashboard as d
+
+    labels = []
+    monkeypatch.setattr(d, "draw_curves", lambda history, **kw: labels.append(kw.get("loss_label")) or b"\x89PNG")
+    d.Dashboard(sum_trainer(steps=10), loss_label="cross-entropy (nats/token)").run()
+    assert labels and set(labels) == {"cross-entropy (nats/token)"}
+
+
+def falling(val_last):
+    steps = list(range(1, 101))
+    return History(train_step=steps, train_loss=[2.0 - 0.005 * s for s in steps],
+                   val_step=[50, 100], val_loss=[1.9, val_last])
+
+
+def test_a_validation_loss_below_training_is_explained_in_one_line():
+    assert validation_note(falling(val_last=1.8)) == ""  # above the training loss (1.5 at step 100)
+    note = validation_note(falling(val_last=1.2))
+    assert note.startswith("Validation is below training") and "\n" not in note and "dropout" not in note
+    assert "dropout is on while training" in validation_note(falling(val_last=1.2), dropout=True)
+    assert validation_note(History()) == ""
+
+
+def test_the_dashboard_shows_the_note_under_the_curve_and_knows_about_dropout():
+    tr = sum_trainer(steps=10)
+    tr.model.drop = nn.Dropout(0.3)  # a submodule is enough for the dashboard to see it
+    dash = Dashboard(tr)
+    assert dash.note.value == ""
+    dash.trainer.history = falling(val_last=1.2)
+    dash.on_eval(dash.trainer, 100, 1.2)
+    assert "Validation is below training" in dash.note.value and "dropout" in dash.note.value
+    assert "rnn-dashboard-note" in dash.note._dom_classes
+
+
+# -- pause: one step number ------------------------------------------------------------------------
+def numbers_shown(dash):
+    return {int(n) for n in re.findall(r"step (\d+)", dash.step_label.value + " " + dash.state_text)}
+
+
+def test_pause_between_steps_shows_the_step_it_holds_at_in_both_places():
+    """Found in a browser: "step 280" beside "paused — at step 281"."""
+    dash = Dashboard(sum_trainer(), steps=100_000)
+    held = threading.Event()
+
+    class PressPause(Callback):
+        def on_step(self, trainer, step, loss):
+            if step == 7:  # a click landing between steps 7 and 8
+                dash.toggle_pause()
+                held.set()
+
+    dash.trainer.callbacks.append(PressPause())
+    dash.start()
+    assert held.wait(timeout=60)
+    try:
+        assert dash.trainer.step == 7 and numbers_shown(dash) == {7}
+    finally:
+        dash.stop()
+        dash.wait(timeout=30)
+
+
+def test_pause_during_a_step_shows_the_step_it_finishes_and_holds_at():
+    dash = Dashboard(sum_trainer(), steps=100_000)
+    loss_fn, finished = dash.trainer.loss_fn, threading.Event()
+
+    def pressing_pause_mid_step(model, batch):
+        if dash.trainer.step == 11 and not dash.trainer.paused:  # computing step 12
+            dash.toggle_pause()
+        return loss_fn(model, batch)
+
+    class Done(Callback):
+        def on_step(self, trainer, step, loss):
+            if step == 12:
+                finished.set()
+
+    dash.trainer.loss_fn = pressing_pause_mid_step
+    dash.trainer.callbacks.append(Done())
+    dash.start()
+    assert finished.wait(timeout=60)
+    try:
+        assert dash.trainer.paused and dash.trainer.step == 12 and numbers_shown(dash) == {12}
+        assert "paused" in dash.state_text
+    finally:
+        dash.stop()
+        dash.wait(timeout=30)

@@ -58,6 +58,16 @@ def test_next_word_widget_shows_messages_instead_of_raising(word_model):
     assert widget.update() is not None and widget.message.value == ""
 
 
+def test_next_word_bars_are_a_picture_for_every_prefix_and_k(word_model):
+    """Found in a browser: on a fresh kernel the widget showed "<Figure size 400x272 with 1 Axes>"."""
+    widget = NextWordWidget(*word_model)
+    for prefix, k in [("the cat sat on the", 10), ("the mat", 3), ("cat", 1)]:
+        widget.text.value, widget.k.value = prefix, k
+        assert widget.chart.value.startswith("<img src='data:image/png;base64,")
+    widget.text.value = ""
+    assert widget.chart.value == ""  # a message instead, no stale bars
+
+
 def test_sampling_continues_the_prompt_and_checks_settings(char_model):
     model, vocab = char_model
     text = sample_text(model, vocab, "ROMEO:", 50, temperature=0.8, top_k=5, seed=1)
