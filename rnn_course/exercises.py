@@ -108,7 +108,7 @@ def _number(answer, what: str) -> float:
                                                              and answer.size == 1):
         answer = answer.item()
     if isinstance(answer, (str, bytes)):
-        raise _Reject(f"{answer!r} is text; give {what} as a number, without quotes.")
+        raise _Reject(f"{answer!r} is text; give {what} without quotes.")
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
         raise _Reject(f"that is {_kind(answer)}; give {what}.")
     value = float(answer)
@@ -159,7 +159,8 @@ def _closest_mistake(value: float, mistakes: dict[str, float], tol: float) -> st
     exact = [message for distance, message in near if distance < 1e-9]
     if len(exact) == 1 or len(near) == 1:
         return exact[0] if exact else near[0][1]
-    return "more than one slip gives about this value. " + " Or: ".join(message for _, message in near)
+    return "more than one slip gives about this value. " + " ".join(
+        f"({i}) {message[0].upper()}{message[1:]}" for i, (_, message) in enumerate(near, 1))
 
 
 # --- 01 sequences and shapes ------------------------------------------------------------------
@@ -629,57 +630,99 @@ def _masked_mean(answer):
 # --- the exercises, in notebook order ---------------------------------------------------------
 
 EXERCISES: dict[str, Exercise] = {
-    "01-h_n-shape": Exercise(1, "h_n is (L·D, B, H): read L, D, B and H off the layer's settings and x's shape.",
-                             _hn_shape),
-    "01-last-step": Exercise(2, "out is batch-first, (B, T, H): which axis is time, and which index is its last step?",
-                             _last_step),
-    "01-lstm-params": Exercise(3, "an LSTM has four gates, each with an input weight (H×F), a recurrent weight (H×H) "
-                                  "and two bias vectors (H); here F = 3 and H = 5.", _lstm_params),
-    "02-perplexity": Exercise(1, "perplexity is the exponential of the mean negative log-probability; math.log and "
-                                 "math.exp will do.", _perplexity),
-    "02-logits-shape": Exercise(2, "RecurrentLM is batch-first, and predicts a distribution over V words at every step.",
-                                _logits_shape),
-    "02-unk-share": Exercise(3, "build a 5,000-word Vocab from the training words (Vocab.build); its coverage method "
-                                "says which share of the test words it knows.", _unk_share),
-    "03-temperature": Exercise(1, "divide each logit by the temperature, then take the softmax; math.exp or "
-                                  "torch.softmax will do the arithmetic.", _temperature_prob),
-    "03-state-shape": Exercise(2, "generating one sequence a character at a time means B = 1; the state's layout "
-                                  "does not follow batch_first.", _step_state_shape),
-    "04-decoder-input": Exercise(1, "the article's DecoderRNN is an nn.RNN with no embedding, time-first, fed one step "
-                                    "at a time: what size of vector was that nn.RNN built to read?", _decoder_step_shape),
-    "04-attention-pattern": Exercise(2, "write the French under the English and draw a line from each French word to "
-                                        "its English source.", _attention_pattern),
-    "04-padding-mask": Exercise(3, "compare every position 0 … max_len − 1 with every sentence's length: torch.arange "
-                                   "and broadcasting make all B × T_src comparisons at once.", _padding_mask),
-    "05-up-share": Exercise(1, "use returns (the daily log returns): only the test days, from 2015-11-10 on, and only "
-                               "the days that moved; a day went up when its return is above 0.", _up_share),
-    "05-fit-scaler": Exercise(2, "S.Scaler learns a mean and a standard deviation from whatever you fit it on: give it "
-                                 "only what would be known at train_end.", _fit_scaler),
-    "06-naive-position": Exercise(1, "the weekly seasonal naive copies the value exactly one week before the position "
-                                     "being forecast; how many half-hours is a week?", _naive_position),
-    "06-daily-profile": Exercise(2, "load has a DatetimeIndex: group the values by time of day (load.index.time, or hour "
-                                    "and minute together) and average each group.", _daily_profile),
-    "07-ctc-decode": Exercise(1, "read the frames left to right: merge each run of one symbol, then drop the blanks (_).",
-                              _ctc_decode),
-    "07-output-frames": Exercise(2, "the features give one frame every 160 samples, plus one; each stride-2 convolution "
-                                    "keeps about half of the frames, rounding up.", _output_frames),
-    "07-snr-db": Exercise(3, "SNR compares powers: the mean square of the signal against the mean square of the noise "
-                             "(noisy minus clean), in decibels, 10·log10 of the ratio.", _snr_db),
-    "08-receptive-field": Exercise(1, "each layer with kernel k and dilation d sees (k − 1)·d more steps back; count the "
-                                      "current step too.", _receptive_field),
-    "08-state-bytes": Exercise(2, "a GRU carries h: (L, B, H) from token to token, whatever the context length; a "
-                                  "float32 takes 4 bytes.", _state_bytes),
-    "09-shard-size": Exercise(1, "every process is a rank: W = nodes × processes per node, and each rank takes B / W.",
-                              _shard_per_process),
-    "09-allreduce-ms": Exercise(2, "ring all-reduce: each rank sends 2·(W−1)/W × the gradient bytes; bytes × 8 = bits.",
-                                _allreduce_ms),
-    "09-lost-steps": Exercise(3, "the job goes back to the newest snapshot: the last multiple of 50 not after step 437.",
-                              _lost_steps),
-    "10-majority-accuracy": Exercise(1, "data.counts shows how many passages each genre has in each split; the "
-                                        "majority class is the commonest training genre, scored on the test passages.", _majority_accuracy),
-    "10-masked-mean": Exercise(2, "only the first length steps of each sequence count: a (B, T) mask of the real steps "
-                                  "(torch.arange against lengths, broadcast) keeps the padding out, and each sum is "
-                                  "divided by its own length, not by T.", _masked_mean),
+    "01-h_n-shape": Exercise(1, (
+        "h_n is (L·D, B, H): read L, D, B and H off the layer's settings and x's shape."
+    ), _hn_shape),
+    "01-last-step": Exercise(2, (
+        "out is batch-first, (B, T, H): which axis is time, and which index is its last step?"
+    ), _last_step),
+    "01-lstm-params": Exercise(3, (
+        "an LSTM has four gates, each with an input weight (H×F), a recurrent weight (H×H) and two bias "
+        "vectors (H); here F = 3 and H = 5."
+    ), _lstm_params),
+    "02-perplexity": Exercise(1, (
+        "perplexity is the exponential of the mean negative log-probability; math.log and math.exp will "
+        "do."
+    ), _perplexity),
+    "02-logits-shape": Exercise(2, (
+        "RecurrentLM is batch-first, and predicts a distribution over V words at every step."
+    ), _logits_shape),
+    "02-unk-share": Exercise(3, (
+        "build a 5,000-word Vocab from the training words (Vocab.build); its coverage method says which "
+        "share of the test words it knows."
+    ), _unk_share),
+    "03-temperature": Exercise(1, (
+        "divide each logit by the temperature, then take the softmax; math.exp or torch.softmax will do "
+        "the arithmetic."
+    ), _temperature_prob),
+    "03-state-shape": Exercise(2, (
+        "generating one sequence a character at a time means B = 1; the state's layout does not follow "
+        "batch_first."
+    ), _step_state_shape),
+    "04-decoder-input": Exercise(1, (
+        "the article's DecoderRNN is an nn.RNN with no embedding, time-first, fed one step at a time: "
+        "what size of vector was that nn.RNN built to read?"
+    ), _decoder_step_shape),
+    "04-attention-pattern": Exercise(2, (
+        "write the French under the English and draw a line from each French word to its English source."
+    ), _attention_pattern),
+    "04-padding-mask": Exercise(3, (
+        "compare every position 0 … max_len − 1 with every sentence's length: torch.arange and "
+        "broadcasting make all B × T_src comparisons at once."
+    ), _padding_mask),
+    "05-up-share": Exercise(1, (
+        "use returns (the daily log returns): only the test days, from 2015-11-10 on, and only the days "
+        "that moved; a day went up when its return is above 0."
+    ), _up_share),
+    "05-fit-scaler": Exercise(2, (
+        "S.Scaler learns a mean and a standard deviation from whatever you fit it on: give it only what "
+        "would be known at train_end."
+    ), _fit_scaler),
+    "06-naive-position": Exercise(1, (
+        "the weekly seasonal naive copies the value exactly one week before the position being forecast; "
+        "how many half-hours is a week?"
+    ), _naive_position),
+    "06-daily-profile": Exercise(2, (
+        "load has a DatetimeIndex: group the values by time of day (load.index.time, or hour and minute "
+        "together) and average each group."
+    ), _daily_profile),
+    "07-ctc-decode": Exercise(1, (
+        "read the frames left to right: merge each run of one symbol, then drop the blanks (_)."
+    ), _ctc_decode),
+    "07-output-frames": Exercise(2, (
+        "the features give one frame every 160 samples, plus one; each stride-2 convolution keeps about "
+        "half of the frames, rounding up."
+    ), _output_frames),
+    "07-snr-db": Exercise(3, (
+        "SNR compares powers: the mean square of the signal against the mean square of the noise (noisy "
+        "minus clean), in decibels, 10·log10 of the ratio."
+    ), _snr_db),
+    "08-receptive-field": Exercise(1, (
+        "each layer with kernel k and dilation d sees (k − 1)·d more steps back; count the current step "
+        "too."
+    ), _receptive_field),
+    "08-state-bytes": Exercise(2, (
+        "a GRU carries h: (L, B, H) from token to token, whatever the context length; a float32 takes 4 "
+        "bytes."
+    ), _state_bytes),
+    "09-shard-size": Exercise(1, (
+        "every process is a rank: W = nodes × processes per node, and each rank takes B / W."
+    ), _shard_per_process),
+    "09-allreduce-ms": Exercise(2, (
+        "ring all-reduce: each rank sends 2·(W−1)/W × the gradient bytes; bytes × 8 = bits."
+    ), _allreduce_ms),
+    "09-lost-steps": Exercise(3, (
+        "the job goes back to the newest snapshot: the last multiple of 50 not after step 437."
+    ), _lost_steps),
+    "10-majority-accuracy": Exercise(1, (
+        "data.counts shows how many passages each genre has in each split; the majority class is the "
+        "commonest training genre, scored on the test passages."
+    ), _majority_accuracy),
+    "10-masked-mean": Exercise(2, (
+        "only each sequence's real steps count, the first length of them: a (B, T) mask of the real steps"
+        " (torch.arange against lengths, broadcast) keeps the padding out, and each sum is divided by its"
+        " own length, not by T."
+    ), _masked_mean),
 }
 
 
