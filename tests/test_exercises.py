@@ -112,6 +112,13 @@ def test_a_function_still_returning_ellipsis_is_unanswered():
     assert check("01-last-step", last_step).status == "unanswered"
 
 
+@pytest.mark.parametrize("name", sorted(name for name, answer in CORRECT.items() if callable(answer)))
+@pytest.mark.parametrize("stub", [lambda *args: ..., lambda *args: None])  # `return ...`, or a body of `...`
+def test_a_function_exercise_left_as_its_stub_gets_the_nudge(name, stub):
+    fb = check(name, stub)
+    assert fb.status == "unanswered" and EXERCISES[name].nudge in fb.message
+
+
 def test_a_crashing_learner_function_is_feedback_not_a_traceback():
     fb = check("01-last-step", lambda out: out[:, 99])
     assert fb.status == "wrong" and "IndexError" in fb.message
