@@ -188,8 +188,10 @@ def test_live_figures_and_tables_become_html():
 
     fig, (ax,) = figure(3, 2)
     ax.plot([1, 2, 3])
+    from IPython.display import HTML
+
     for shown, expected in [(fig, "<img src='data:image/png;base64,"), (Table(), "<table>"), (None, ""),
-                            (3.5, "3.5")]:
+                            (3.5, "3.5"), (HTML("<b>heard</b>"), "<b>heard</b>")]:
         dash = Dashboard(sum_trainer(steps=20, eval_every=20), live=lambda tr, shown=shown: shown)
         dash.run()
         assert expected in dash.live_view.value if expected else dash.live_view.value == ""
