@@ -148,9 +148,17 @@ class JupyterLab:
     def api(self, path: str, method: str = "GET"):
         req = urllib.request.Request(self.url(f"api/{path}"), method=method,
                                      headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            body = r.read()
-        return json.loads(body) if body else None
+        for attempt in range(5):
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    body = r.read()
+                return json.loads(body) if body else None
+            except urllib.error.HTTPError as e:
+                # jupyter_server answers 500 to GET /api/kernels while a kernel is half-started
+                # ("last_activity ... expected a datetime, not None"): ask again a moment later.
+                if e.code < 500 or method != "GET" or attempt == 4:
+                    raise
+                time.sleep(0.5)
 
     def kernels(self) -> list[dict]:
         ks = self.api("kernels")
