@@ -21,6 +21,15 @@ measured earlier keep their entries, so later notebooks can be added with ``--no
   process tree, peak of the sum)
 - ``date``, ``load_before`` and ``load_after`` (1-minute load average: the machine is shared,
   so a time measured under load says so), ``cpu_count``
+- ``cells``: one entry per code cell run, in order: ``index`` (its position in the notebook,
+  markdown cells included), ``seconds`` (wall time from sending the cell to its reply),
+  ``cpu_s`` (CPU seconds the kernel's process tree used meanwhile, child processes included),
+  ``tags`` (the cell's tags, when it has any) and ``source`` (its first line)
+
+The prose quotes these figures through marked spans (``<!-- time:nb -->…<!-- /time -->``, and
+``<!-- time:cell=<tag> -->…<!-- /time -->`` for a cell with that tag); after a re-measure,
+``python tools/notebooks.py timings notebooks/*.ipynb`` rewrites them, and
+``tests/test_prose_timings.py`` fails while any disagrees.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+SLOW_CELL_S = 5.0  # a cell longer than this is listed as it is measured: it should show progress
 sys.path.insert(0, str(ROOT))
 from rnn_course.cost import pss_mb  # noqa: E402
 
@@ -66,6 +76,38 @@ class TreeSampler(threading.Thread):
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
 
 
+def tree_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by this process's descendants: the kernel and
+    whatever it started, including children it has already waited for."""
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            continue
+    return total
+
+
+class CellTimer:
+    """nbclient hooks that time every code cell: wall seconds and the kernel tree's CPU seconds."""
+
+    def __init__(self):
+        self.cells: list[dict] = []
+        self._start = (0.0, 0.0)
+
+    def before(self, cell, cell_index, **_):
+        self._start = (time.perf_counter(), tree_cpu_s())
+
+    def after(self, cell, cell_index, **_):
+        wall, cpu = time.perf_counter() - self._start[0], tree_cpu_s() - self._start[1]
+        entry = {"index": cell_index, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
+                 "source": cell.source.strip().splitlines()[0][:60]}
+        if cell.metadata.get("tags"):
+            entry["tags"] = list(cell.metadata["tags"])
+        self.cells.append(entry)
+
+
 def resolve(names: list[str] | None) -> list[Path]:
     """Notebook paths from stems, numbers (``07``) or paths; every course notebook by default."""
     available = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -89,8 +131,10 @@ def measure(path: Path, timeout: float) -> dict:
     entry = {"code_cells": sum(c.cell_type == "code" for c in nb.cells), "cpu_count": os.cpu_count(),
              "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
              "load_before": round(os.getloadavg()[0], 2), "error": None}
+    timer = CellTimer()
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_execute=timer.before, on_cell_executed=timer.after)
     sampler.start()
     before = os.times()
     t0 = time.perf_counter()
@@ -105,7 +149,7 @@ def measure(path: Path, timeout: float) -> dict:
     sampler.stop_event.set()
     sampler.join()
     entry.update(peak_rss_mb=round(sampler.peak_rss, 1), peak_pss_mb=round(sampler.peak_pss, 1),
-                 load_after=round(os.getloadavg()[0], 2))
+                 load_after=round(os.getloadavg()[0], 2), cells=timer.cells)
     return entry
 
 
@@ -134,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[notebook_costs] {path.stem}: {'ok' if entry['ok'] else 'FAILED ' + entry['error']}, "
                   f"{entry['seconds']:.1f} s ({entry['cpu_s']:.1f} CPU-s), peak {entry['peak_rss_mb']:.0f} MB RSS / {entry['peak_pss_mb']:.0f} MB PSS "
                   f"(load {entry['load_before']} → {entry['load_after']})", flush=True)
+            for cell in entry["cells"]:
+                if cell["seconds"] > SLOW_CELL_S:  # cells that should show progress while they run
+                    print(f"    cell {cell['index']}: {cell['seconds']:.1f} s ({cell['cpu_s']:.1f} CPU-s)  "
+                          f"{cell['source']}", flush=True)
             # saved after every notebook: an interrupted run keeps what it measured
             save_benchmark("notebook_costs", {"notebooks": dict(sorted(notebooks.items())), "omp_num_threads": 1},
                            command=command.strip(), path=out)

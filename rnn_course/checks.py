@@ -57,28 +57,30 @@ class Table:
 
 
 # The notebooks in order (COURSE.md). Minutes: reading, running and playing, not just execution.
+# The one source of study times: each notebook's introduction says "About N minutes", and
+# tests/test_prose_timings.py checks that it says the number written here.
 COURSE_MAP = [
     ("00", "00_start_here", "Start here", "the course map; is this machine ready?", 10),
     ("01", "01_sequences_and_shapes", "Sequences and shapes",
-     "one RNN step by hand, unrolling, RNN/LSTM/GRU, batch_first, h_n, packing, the shape doctor", 60),
+     "one RNN step by hand, unrolling, RNN/LSTM/GRU, batch_first, h_n, packing, the shape doctor", 45),
     ("02", "02_language_modeling", "Language modeling",
      "next-word prediction on real text; perplexity against an n-gram baseline", 60),
     ("03", "03_text_generation", "Text generation",
      "a character-level model; sampling, temperature, keeping the hidden state", 60),
     ("04", "04_machine_translation", "Machine translation",
-     "encoder–decoder, attention and beam search, English → French", 75),
+     "encoder–decoder, attention and beam search, English → French", 60),
     ("05", "05_stock_prices", "Stock price prediction",
-     "LSTM forecasting done honestly: persistence baseline, walk-forward, leakage traps", 60),
+     "LSTM forecasting done honestly: persistence baseline, walk-forward, leakage traps", 45),
     ("06", "06_electricity_load", "Electricity load forecasting",
-     "half-hourly demand; seasonal naive and a classical model as baselines", 60),
+     "half-hourly demand; seasonal naive and a classical model as baselines", 45),
     ("07", "07_speech_recognition", "Speech recognition",
-     "waveform → features → RNN → CTC; held-out voices and noise", 75),
+     "waveform → features → RNN → CTC; held-out voices and noise", 45),
     ("08", "08_choosing_a_sequence_model", "Choosing a sequence model",
      "RNN, LSTM/GRU, causal CNN, Transformer, minGRU at equal budget", 60),
     ("09", "09_scaling_out", "Scaling out",
      "torchrun/DDP on several processes and nodes; classrooms on JupyterHub", 60),
     ("10", "10_your_own_sequence_task", "Capstone: your own data",
-     "the whole workflow on your data; sequence classification", 90),
+     "the whole workflow on your data; sequence classification", 40),
 ]
 
 

@@ -245,6 +245,23 @@ def start(cmd: list[str], log, env: dict | None = None) -> subprocess.Popen:
                             cwd=project_root(), start_new_session=True)
 
 
+def wait_showing_time(proc: subprocess.Popen, timeout: float, desc: str) -> int:
+    """``proc.wait(timeout)``, with a line that counts the seconds meanwhile: a cell that waits for
+    other processes still shows that it is alive (tqdm: a widget in Jupyter, text elsewhere)."""
+    from tqdm.auto import tqdm
+
+    t0 = time.monotonic()
+    with tqdm(desc=desc, bar_format="{desc}: running for {elapsed}") as line:
+        while True:
+            left = timeout - (time.monotonic() - t0)
+            try:
+                return proc.wait(max(min(0.5, left), 0))
+            except subprocess.TimeoutExpired:
+                if left <= 0.5:
+                    raise
+                line.refresh()
+
+
 def run_torchrun(run: CharLMRun, *, nproc: int = 2, timeout: float = 180.0, threads: int = 1,
                  **torchrun_options) -> dict:
     """Run ``run`` under torchrun on this machine and return rank 0's result dict.
@@ -261,7 +278,7 @@ def run_torchrun(run: CharLMRun, *, nproc: int = 2, timeout: float = 180.0, thre
             t0 = time.perf_counter()
             proc = start(cmd, log, env={**loopback_env(), "OMP_NUM_THREADS": str(threads)})
             try:
-                proc.wait(timeout)
+                wait_showing_time(proc, timeout, f"torchrun, {nproc} processes")
             except subprocess.TimeoutExpired:
                 raise LaunchError(f"the torchrun job did not finish within {timeout:.0f} s and was stopped; "
                                   "try fewer steps, or a larger timeout") from None

@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 import torch
 from torch import nn
 
-__all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "History", "RunSummary", "OPTIMIZERS"]
+__all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "ProgressBar", "History", "RunSummary", "OPTIMIZERS"]
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 
@@ -144,6 +144,27 @@ class CosineLR(Callback):
             g["lr"] = self.lr * scale
 
 
+class ProgressBar(Callback):
+    """A progress bar over each ``run`` with the latest training loss, for training cells that
+    have no dashboard: ``Trainer(..., callbacks=[ProgressBar("article model")])``. It is tqdm's:
+    a bar in Jupyter, a line of text elsewhere."""
+
+    def __init__(self, desc: str = "training"):
+        self.desc, self.bar = desc, None
+
+    def on_run_start(self, trainer):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=trainer.target_step - trainer.step, desc=self.desc, unit="step")
+
+    def on_step(self, trainer, step, loss):
+        self.bar.set_postfix_str(f"loss {loss:.3f}", refresh=False)
+        self.bar.update(1)
+
+    def on_run_end(self, trainer, summary):
+        self.bar.close()
+
+
 class _Diverged(Exception):
     pass
 
@@ -224,6 +245,7 @@ class Trainer:
         self.optimizer = self._make_optimizer(config)
         self.history = History()
         self.step = 0  # optimizer steps taken so far
+        self.target_step = 0  # the step the current (or last) run() ends at, when it completes
         self.generator = torch.Generator().manual_seed(config.seed)
         self._order: torch.Tensor | None = None  # current shuffled pass over the training data
         self._pos = 0
@@ -399,6 +421,7 @@ class Trainer:
         self.model.train()
         self._take_snapshot()
         start_step, t0 = self.step, time.perf_counter()
+        self.target_step = start_step + steps
         reason, detail = "completed", ""
         for cb in self.callbacks:
             cb.on_run_start(self)

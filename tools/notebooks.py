@@ -4,20 +4,35 @@
     python tools/notebooks.py tidy notebooks/*.ipynb     # strip what should not be in git
     python tools/notebooks.py execute notebooks/00_start_here.ipynb   # run, store checked outputs
     python tools/notebooks.py check notebooks/*.ipynb    # report problems (used by the tests)
+    python tools/notebooks.py timings notebooks/*.ipynb  # rewrite quoted run times from the benchmark
+    python tools/notebooks.py timings --costs /tmp/costs.json notebooks/03_text_generation.ipynb
 
 Stored outputs are kept only for cells marked ``# NBVAL_CHECK_OUTPUT`` — the deterministic
 ones (shape tables, parameter counts) that nbval compares on every test run. Everything else
 is re-created when the learner runs the notebook, so git holds no megabyte plots.
+
+Run times quoted in markdown are marked spans filled from ``data/benchmarks/notebook_costs.json``
+(``benchmarks/notebook_costs.py``, measured on the course's 2-core machine): the whole notebook,
+``<!-- time:nb -->about 40 s<!-- /time -->``, or one code cell by a tag it carries,
+``<!-- time:cell=first-training -->about 5 s<!-- /time -->``. The figure is the CPU time the
+kernel used: on an idle machine with one thread that is the time a learner waits, and unlike the
+wall time it does not grow when the machine is busy. After a re-measure, ``timings`` rewrites
+every span; ``tests/test_prose_timings.py`` fails while one disagrees.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 CHECK = "# NBVAL_CHECK_OUTPUT"
 MAX_BYTES = 200_000
+ROOT = Path(__file__).resolve().parents[1]
+COSTS = ROOT / "data" / "benchmarks" / "notebook_costs.json"
+MEASURE = "OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py --notebooks {stem}"
+TIME_SPAN = re.compile(r"(<!-- time:(nb|cell=([\w-]+)) -->)(.*?)(<!-- /time -->)", re.S)
 
 
 def is_checked(cell: dict) -> bool:
@@ -72,6 +87,70 @@ def check(path: Path) -> list[str]:
     return problems
 
 
+def about(seconds: float) -> str:
+    """A run time as prose says it: 'about 5 s', 'about 30 s', 'about 2 minutes'."""
+    if seconds < 1:
+        return "under a second"
+    if seconds < 1.5:
+        return "about a second"
+    if seconds < 10:
+        return f"about {round(seconds)} s"
+    if seconds < 100:
+        return f"about {5 * round(seconds / 5)} s"
+    return f"about {round(seconds / 60)} minutes"
+
+
+def measured_seconds(entry: dict, what: str, tag: str | None) -> float:
+    """CPU seconds of the whole notebook (``what == "nb"``) or of its cell tagged ``tag``."""
+    if what == "nb":
+        return entry["cpu_s"]
+    cells = [c for c in entry.get("cells", []) if tag in c.get("tags", [])]
+    if len(cells) != 1:
+        found = "no cell" if not cells else f"{len(cells)} cells"
+        raise LookupError(f"the measurement has {found} tagged {tag!r}")
+    return cells[0]["cpu_s"]
+
+
+def fill_timings(nb: dict, stem: str, costs: dict) -> list[str]:
+    """Rewrite the marked run times in ``nb``'s markdown from ``costs`` (notebook_costs.json).
+
+    Returns what changed, as readable lines; raises ``LookupError`` when a span names a notebook
+    or a cell tag the measurement does not have (re-measure: the message says how)."""
+    entry = costs["results"]["notebooks"].get(stem)
+    changes = []
+    for i, cell in enumerate(nb["cells"]):
+        text = "".join(cell["source"])
+        if cell["cell_type"] != "markdown" or "<!-- time:" not in text:
+            continue
+
+        def fill(m: re.Match) -> str:
+            if entry is None:
+                raise LookupError(f"{stem} has not been measured; run `{MEASURE.format(stem=stem)}`")
+            try:
+                new = about(measured_seconds(entry, m[2], m[3]))
+            except LookupError as e:
+                raise LookupError(f"{stem}, cell {i}: {e}; tag the cell, then run `{MEASURE.format(stem=stem)}`") from None
+            if m[4][:1].isupper():  # the span starts a sentence
+                new = new[0].upper() + new[1:]
+            if new != m[4]:
+                changes.append(f"{stem}, cell {i}, {m[2]}: {m[4]!r} → {new!r}")
+            return m[1] + new + m[5]
+
+        new_text = TIME_SPAN.sub(fill, text)
+        if new_text != text:
+            cell["source"] = new_text.splitlines(keepends=True)
+    return changes
+
+
+def timings(path: Path, costs: dict) -> list[str]:
+    """Fill one notebook file's marked run times from ``costs``; returns what changed."""
+    nb = json.loads(path.read_text())
+    changes = fill_timings(nb, path.stem, costs)
+    if changes:
+        path.write_text(dump(tidy(nb)))
+    return changes
+
+
 def execute(path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -82,15 +161,25 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("tidy", "check", "execute"):
+    if len(argv) < 2 or argv[0] not in ("tidy", "check", "execute", "timings"):
         print(__doc__)
         return 2
-    problems = []
-    for p in map(Path, argv[1:]):
+    problems, paths, costs = [], argv[1:], None
+    if argv[0] == "timings":
+        costs_path = COSTS
+        if paths[0] == "--costs" and len(paths) > 2:
+            costs_path, paths = Path(paths[1]), paths[2:]
+        costs = json.loads(costs_path.read_text())
+    for p in map(Path, paths):
         if argv[0] == "tidy":
             p.write_text(dump(tidy(json.loads(p.read_text()))))
         elif argv[0] == "execute":
             execute(p)
+        elif argv[0] == "timings":
+            try:
+                print("\n".join(timings(p, costs)) or f"{p.name}: run times agree with the measurement")
+            except LookupError as e:
+                problems.append(str(e))
         else:
             problems += check(p)
     print("\n".join(problems) or "ok")
