@@ -126,3 +126,22 @@ def test_waiting_for_torchrun_shows_time_and_keeps_its_timeout():
     finally:
         slow.kill()
         slow.wait()
+
+
+# -- a re-measure is one command: the manifest follows the benchmark ----------------------------
+
+def test_saving_a_listed_benchmark_updates_its_checksum_in_the_manifest(tmp_path, monkeypatch):
+    from rnn_course.checks import check_data
+    from rnn_course.results import save_benchmark
+
+    monkeypatch.setenv("RNN_COURSE_DATA", str(tmp_path))
+    (tmp_path / "other.txt").write_text("untouched")
+    (tmp_path / "SHA256SUMS").write_text(f"{'0' * 64}  benchmarks/demo.json\n"
+                                         "4f1b9b3c0c5b42f6d8e4e6bcf0e0b1b6d1f7c5e0d1a2b3c4d5e6f708192a3b4c  other.txt\n")
+    save_benchmark("demo", {"ratio": 1.5}, command="python benchmarks/demo.py")
+    lines = (tmp_path / "SHA256SUMS").read_text().splitlines()
+    assert not lines[0].startswith("0" * 64) and lines[0].endswith("  benchmarks/demo.json")
+    assert lines[1].startswith("4f1b9b3c")  # other files keep their line
+    assert [r[1].startswith("✓") for r in check_data(tmp_path).rows] == [True, False]
+    save_benchmark("elsewhere", {}, command="x", path=tmp_path.parent / "elsewhere.json")  # outside data/: no change
+    assert (tmp_path / "SHA256SUMS").read_text().splitlines() == lines
