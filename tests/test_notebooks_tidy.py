@@ -31,3 +31,12 @@ def test_notebook_ends_by_asserting_its_quality_bar(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_names_itself_for_record(path):
     assert f'rnn_course.start("{path.stem}"' in path.read_text().replace('\\"', '"')
+
+
+def test_tidy_keeps_cell_tags_that_timed_prose_refers_to_and_drops_other_metadata():
+    nb = {"metadata": {"widgets": {}}, "cells": [
+        {"cell_type": "code", "metadata": {"tags": ["dashboard-run"], "execution": {"iopub.status.busy": "…"}},
+         "source": ["dash.run()"], "outputs": [{"output_type": "stream", "name": "stdout", "text": "…"}],
+         "execution_count": 7}]}
+    cell = nbtools.tidy(nb)["cells"][0]
+    assert (cell["metadata"], cell["outputs"], cell["execution_count"]) == ({"tags": ["dashboard-run"]}, [], None)
