@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .sources import LabelledSequences, PairsData, SeriesData, TextData
+from .sources import LabelledSequences, PairsData, SeriesData, TextData, _progress
 from .train import Trainer, TrainConfig
 
 __all__ = ["plan_for", "Plan", "make_task", "verdict", "Verdict", "findings", "run_numbers", "quality_problems",
@@ -391,7 +391,7 @@ class GenerateTask(_Task):
         ids = self.ids["test"]
         blocks = _blocks(len(ids) - 1, 2 * self.T)
         self.block_nats = [math.log(stream_perplexity(model, ids[b.start:b.stop + 1], steps=self.T, streams=1))
-                           for b in blocks]
+                           for b in _progress(blocks, "test blocks", show=len(ids) > 100_000)]
         return {"nats_per_char": float(np.mean(self.block_nats))}
 
     def noise_band(self, rnn: dict) -> float:
@@ -497,7 +497,7 @@ class TranslateTask(_Task):
             raise ValueError("call task.evaluate(model) first: the noise band comes from the RNN's test translations")
         rng, n = np.random.default_rng(0), len(self.references)
         scores = []
-        for _ in range(resamples):
+        for _ in _progress(range(resamples), "bootstrap", show=n > 2000):
             idx = rng.integers(0, n, n)
             scores.append(sacrebleu.corpus_bleu([self.hypotheses[i] for i in idx],
                                                 [[self.references[i] for i in idx]], force=True).score)

@@ -119,11 +119,12 @@ class PairsData:
         return f"{self.name}: " + ", ".join(f"{s} {len(p):,} pairs" for s, p in self.parts.items())
 
 
-def _progress(items: list, what: str):
-    """``items`` with a progress bar (tqdm) when there are enough of them to take a few seconds."""
+def _progress(items, what: str, show: bool | None = None):
+    """``items`` with a progress bar (tqdm) when ``show`` (default: more than 200 items) says the loop
+    takes more than a few seconds."""
     from tqdm.auto import tqdm
 
-    return tqdm(items, desc=what, leave=False) if len(items) > 200 else items
+    return tqdm(items, desc=what, leave=False) if (len(items) > 200 if show is None else show) else items
 
 
 # ------------------------------------------------------------------------------- the course's data
