@@ -12,9 +12,9 @@ the kernel's main thread). Every button's logic is a plain method (``start``, ``
 runs show a message in the dashboard — never a traceback — and the trainer keeps its last good
 weights.
 
-The curve shows each batch's training loss, a centred smoothing of it (:func:`smooth`: it runs
-through the middle of the per-batch points instead of lagging above a falling loss), and the
-validation loss; the y-axis names the loss (``loss_label``), and a note under it explains a
+The curve shows each batch's training loss, a centred smoothing of it (:func:`smooth`, of the
+logs on a log axis: it runs through the middle of the per-batch points instead of lagging above
+a falling loss), and the validation loss; the y-axis names the loss (``loss_label``), and a note under it explains a
 validation loss below the training loss (:func:`validation_note`).
 
 DOM contract for the browser test: the box has CSS class ``rnn-dashboard``; the curve image
@@ -91,13 +91,16 @@ def curve_figure(history, *, loss_label: str = "loss", width: float = 6.0, heigh
     """The train loss (per batch and smoothed) and the validation loss against steps;
     ``loss_label`` names the loss on the y-axis, e.g. "cross-entropy (nats/token)"."""
     fig, (ax,) = figure(width, height)
+    values = history.train_loss + history.val_loss
+    log = bool(values) and min(values) > 0 and max(values) / min(values) > 30  # a loss spanning decades
     if history.train_step:
         ax.plot(history.train_step, history.train_loss, color="#9ecae1", lw=0.8, label="train (per batch)")
-        ax.plot(history.train_step, smooth(history.train_loss), color="#3182bd", lw=1.6, label="train (smoothed)")
+        # on a log axis, the middle of the points is the middle of their logs
+        line = np.exp(smooth(np.log(history.train_loss))) if log else smooth(history.train_loss)
+        ax.plot(history.train_step, line, color="#3182bd", lw=1.6, label="train (smoothed)")
     if history.val_step:
         ax.plot(history.val_step, history.val_loss, "o-", color="#e6550d", ms=3, lw=1.4, label="validation")
-    positive = [v for v in history.train_loss + history.val_loss if v > 0]
-    if positive and max(positive) / min(positive) > 30 and len(positive) == len(history.train_loss + history.val_loss):
+    if log:
         log_axis(ax)
     ax.set_xlabel("step")
     ax.set_ylabel(loss_label)
@@ -120,7 +123,7 @@ class Dashboard(Callback):
 
     ``live(trainer)`` (optional) is called after every validation pass; whatever it returns
     (text, a matplotlib figure, an object with ``_repr_html_``) replaces the live slot's
-    content. ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
+    content. Without one, the live slot shows the latest and best validation loss. ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
     "cross-entropy (nats/token)" or "MSE (standardised units²)".
     """
 
@@ -339,13 +342,18 @@ class Dashboard(Callback):
                 self.step_label.value = f"step {step} · loss {loss:.4g}"
         self._redraw()
 
+    def validation_summary(self) -> str:
+        """The live slot's text when no live view was given: the latest and the best validation loss."""
+        h = self.trainer.history
+        best = min(range(len(h.val_loss)), key=h.val_loss.__getitem__)
+        return (f"validation {self.loss_label}\nlatest {h.val_loss[-1]:.4g} (after {h.val_step[-1]:,} steps)\n"
+                f"best   {h.val_loss[best]:.4g} (after {h.val_step[best]:,} steps)")
+
     def on_eval(self, trainer: Trainer, step: int, val_loss: float) -> None:
         self._redraw(force=True)
         self._show_note()
-        if self.live is None:
-            return
         try:
-            shown = self.live(trainer)
+            shown = self.validation_summary() if self.live is None else self.live(trainer)
         except Exception as e:  # a broken live view must not stop training
             shown = f"(live view failed: {type(e).__name__}: {e})"
         try:

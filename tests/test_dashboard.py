@@ -174,6 +174,16 @@ def test_start_fills_the_live_slot_from_its_background_thread():
     assert seen == ["sample at step 20", "sample at step 40"]
 
 
+def test_without_a_live_view_the_live_slot_shows_the_validation_loss():
+    dash = Dashboard(sum_trainer(steps=40, eval_every=20), loss_label="MSE (sum units²)")
+    assert live_slot_text(dash) == ""
+    dash.run()
+    h = dash.trainer.history
+    text = live_slot_text(dash)
+    assert text.startswith("validation MSE (sum units²)\n") and f"latest {h.val_loss[-1]:.4g} (after 40 steps)" in text
+    assert f"best   {min(h.val_loss):.4g}" in text
+
+
 def test_live_text_shows_as_text_with_its_line_breaks_not_as_a_repr():
     dash = Dashboard(sum_trainer(steps=20, eval_every=20), live=lambda tr: "ROMEO:\nWell, <sir> & 'you'")
     dash.run()
