@@ -123,7 +123,8 @@ class Dashboard(Callback):
 
     ``live(trainer)`` (optional) is called after every validation pass; whatever it returns
     (text, a matplotlib figure, an object with ``_repr_html_``) replaces the live slot's
-    content. Without one, the live slot shows the latest and best validation loss. ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
+    content. Without one, the live slot shows the latest and best validation loss.
+    ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
     "cross-entropy (nats/token)" or "MSE (standardised units²)".
     """
 
