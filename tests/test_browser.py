@@ -244,10 +244,21 @@ class Learner:
 
     def run_from(self, i: int) -> None:
         """Select cell ``i`` and run it and every cell below (Run ▸ Run Selected Cell and All Below)."""
+        before = max(self.counts().values(), default=0)
         self.cell(i).locator(".jp-InputPrompt").first.click()
         self.menu("Run", "Run Selected Cell and All Below")
         self.wait(f"cells from {i} started", lambda: self.prompts()["running"] or self.kernel_states() != ["idle"], 30)
         self.wait_until_done(f"cells from {i} on finished")
+        stale = [k for k, n in self.counts().items() if k >= i and n <= before]
+        if stale:
+            self.fail(f"cells {stale} did not run again (stopped at an error?); their outputs are old")
+
+    def counts(self) -> dict[int, int]:
+        """Execution count shown in each code cell's prompt (0 if none), by cell index."""
+        prompts = self.page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(c =>
+            c.classList.contains('jp-CodeCell') ? ((c.querySelector('.jp-InputPrompt') || {}).textContent || '') : null)""")
+        return {k: int(m.group(1)) if (m := re.search(r"\[(\d+)\]", p)) else 0
+                for k, p in enumerate(prompts) if p is not None and "".join(self.nb["cells"][k]["source"]).strip()}
 
     # checks of what is on the page
     def check_outputs(self, first: int = 0) -> None:
@@ -342,7 +353,7 @@ def drive_dashboard(lr: Learner, marker: str = "Dashboard(") -> None:
     dash.locator("button", has_text=re.compile(r"^\s*Pause\s*$")).first.click()
     lr.wait("status says paused", lambda: state() == "paused")
     lr.page.wait_for_timeout(1500)
-    text = dash.inner_text()
+    text = dash.inner_text().replace(live.inner_text(), "")  # the live view may quote its own step
     numbers = {int(n) for n in re.findall(r"(?<!towards )\bstep (\d+)", text)}
     if len(numbers) != 1:
         lr.fail(f"paused, the dashboard shows more than one step number {sorted(numbers)}:\n{text}")
@@ -481,9 +492,7 @@ def drive_capstone(lr: Learner) -> None:
     for choice, path in [("csv-series", own / "series.csv"), ("text-file", own / "story.txt"),
                          ("wav-folder", clips), ("tsv-pairs", own / "pairs.tsv")]:
         lr.log(f"capstone: {choice}")
-        select = picker.locator("select").first
-        option = [o for o in select.locator("option").all_inner_texts() if choice_label(choice) in o]
-        select.select_option(label=option[0])
+        picker.locator("select").first.select_option(label=choice_label(choice))
         picker.locator(".rnn-picker-path input").fill(str(path))
         picker.locator(".rnn-picker-path input").press("Tab")
         picker.locator("button", has_text="Load").click()
