@@ -95,6 +95,7 @@ class _Task:
     """What every task shares: the tensors' shapes, the noise band's default."""
 
     tensor_names: tuple[str, ...] = ()
+    loss_label = "loss"  # the training loss and its unit, for the dashboard's y-axis
     test = None
 
     def shapes(self) -> str:
@@ -112,6 +113,7 @@ class ClassifyTask(_Task):
     with training statistics. Loss weights balance the classes, as does the logistic regression."""
 
     kind, metric, higher_is_better = "classify", "accuracy", True
+    loss_label = "cross-entropy (nats/sequence)"
     tensor_names = ("x", "lengths", "y")
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
@@ -233,6 +235,7 @@ class ForecastTask(_Task):
     """Next value of the first column from a window of all columns, scaled with training statistics."""
 
     kind, metric, higher_is_better = "forecast", "rmse", False
+    loss_label = "MSE (standardised units)"
     tensor_names = ("x", "y")
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
@@ -344,6 +347,7 @@ class GenerateTask(_Task):
     seen only in the test part still gets an id; its probability is learned as tiny)."""
 
     kind, metric, higher_is_better = "generate", "nats_per_char", False
+    loss_label = "cross-entropy (nats/character)"
     tensor_names = ("x", "y")
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100, eval_batches=10)
 
@@ -427,6 +431,7 @@ class TranslateTask(_Task):
     """Encoder–decoder with attention (notebook 04's ``Seq2Seq``) on the learner's pairs."""
 
     kind, metric, higher_is_better = "translate", "bleu", True
+    loss_label = "cross-entropy (nats/target token)"
     tensor_names = ("src", "src_len", "tgt_in", "tgt_out")
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100)
 
