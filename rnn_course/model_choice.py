@@ -24,8 +24,9 @@ from .train import Callback, Trainer, TrainConfig
 
 __all__ = ["FAMILY_SETTINGS", "char_lm_data", "build", "TimeBudget", "train_for", "copy_memory_batch",
            "copy_loss", "copy_accuracy", "COPY_SETTINGS", "build_copy_model", "train_copy", "gradient_reach", "state_nbytes", "file_bytes",
-           "step_latency", "batch_latency", "cost_row", "quantize", "onnx_vs_eager", "TaskNeeds", "fit_families",
-           "fit_table_html", "TaskFitWidget", "decision_guide"]
+           "step_latency", "token_flops", "batch_latency", "cost_row", "quantize", "onnx_vs_eager", "TaskNeeds",
+           "fit_families", "fit_table_html", "TaskFitWidget", "decision_guide", "COPY_TCN_RECEPTIVE_FIELD",
+           "measured_on", "log_axis"]
 
 # The equal-budget line-up: sizes a 2-core laptop trains in minutes, close to the issue's line-up;
 # learning rates are common Adam defaults per family, not tuned here (tuning would favour whichever
@@ -122,6 +123,9 @@ COPY_SETTINGS = {
     "transformer": (dict(hidden_size=64, num_layers=2, heads=4), 1e-3),
     "mingru": (dict(hidden_size=64, num_layers=2), 3e-3),
 }
+
+
+COPY_TCN_RECEPTIVE_FIELD = 1 + (COPY_SETTINGS["tcn"][0]["kernel_size"] - 1) * (2 ** COPY_SETTINGS["tcn"][0]["num_layers"] - 1)
 
 
 def build_copy_model(family: str, seed: int = 0) -> tuple[nn.Module, float]:
@@ -258,6 +262,40 @@ def step_latency(model, context: int, *, steps: int = 16, reread: bool = False, 
         return _median_time(lambda: model(nxt, state), steps), state_nbytes(state)
 
 
+def _cpu_attention_flops(query_shape, key_shape, value_shape, *args, out_shape=None, **kwargs) -> int:
+    """torch's flop counter knows the GPU attention kernels, not the CPU one: count it the same way."""
+    from torch.utils.flop_counter import sdpa_flop_count
+
+    return sdpa_flop_count(query_shape, key_shape, value_shape)
+
+
+@torch.no_grad()
+def token_flops(model, context: int, *, reread: bool = False, vocab_size: int | None = None, seed: int = 0) -> int:
+    """Floating-point operations (2 per multiply-add) in the matrix products of one new token,
+    batch 1, after ``context`` tokens of prompt — carrying the state as :func:`step_latency`
+    does, or with ``reread=True`` re-running the whole ``context`` (a Transformer without a cache).
+
+    Counted by ``torch.utils.flop_counter`` from the operations that really run, so it is the
+    same on every machine and under any load: flat in ``context`` for a fixed-size state, growing
+    for a full-context Transformer (its new query meets S cached tokens in every layer)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model.eval()
+    V = vocab_size or model.config.vocab_size
+    ids = torch.randint(0, V, (1, context), generator=torch.Generator().manual_seed(seed))
+    counter = FlopCounterMode(display=False, custom_mapping={
+        torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: _cpu_attention_flops})
+    with without_onednn():
+        if reread:
+            with counter:
+                model(ids)
+        else:
+            _, state = model(ids)
+            with counter:
+                model(torch.zeros(1, 1, dtype=torch.long), state)
+    return counter.get_total_flops()
+
+
 @torch.no_grad()
 def batch_latency(model, batch: int = 64, steps: int = 128, repeats: int = 3) -> float:
     """Seconds to score a batch of (B, T) sequences at once (inference, no state carried)."""
@@ -269,13 +307,15 @@ def batch_latency(model, batch: int = 64, steps: int = 128, repeats: int = 3) ->
 
 def cost_row(model, *, tokens_per_s: float | None = None, contexts=(100, 2000), steps: int = 16) -> dict:
     """One row of the deployment table: parameters, MB on disk, training tokens/s, batch latency,
-    and per-token latency (µs) and state memory (kB) at each context length."""
+    and per-token latency (µs, wall clock: it varies with the machine and its load), state
+    memory (kB) and work (MFLOP, the same everywhere) at each context length."""
     row = {"params": sum(p.numel() for p in model.parameters()), "disk_MB": file_bytes(model) / 1e6,
-           "train_tokens_per_s": tokens_per_s, "batch_64x128_ms": 1e3 * batch_latency(model)}
+           "train_tokens_per_s": tokens_per_s, "batch_64x128_ms": 1e3 * batch_latency(model, repeats=1)}
     for n in contexts:
         sec, nbytes = step_latency(model, n, steps=steps)
         row[f"token_us@{n}"] = 1e6 * sec
         row[f"state_kB@{n}"] = nbytes / 1e3
+        row[f"MFLOP@{n}"] = token_flops(model, n) / 1e6
     return row
 
 
@@ -352,12 +392,14 @@ def onnx_vs_eager(model, path, *, tokens: int = 200) -> dict:
 
 @dataclass(frozen=True)
 class TaskNeeds:
-    """What a task asks of a model."""
+    """What a task asks of a model. The defaults are notebook 08's own task: 100 characters of
+    context, streamed at up to 100 tokens a second, 4 million characters of training data."""
 
-    context: int  # tokens of history the output depends on
-    latency_ms: float  # budget per new token (streaming) or per sequence
-    data_chars: int  # training data, in tokens
-    streaming: bool  # outputs must come one step at a time as inputs arrive
+    context: int = 100  # tokens of history the output depends on
+    latency_ms: float = 10.0  # budget per new token: 10 ms is 100 tokens a second
+    data_chars: int = 4_000_000  # training data, in tokens
+    streaming: bool = True  # outputs must come one step at a time as inputs arrive
+    exact_recall: bool = False  # must copy exact tokens from `context` steps back (the copy task)
 
     def check(self) -> None:
         for name in ("context", "data_chars"):
@@ -368,9 +410,27 @@ class TaskNeeds:
             raise ValueError(f"latency_ms must be a number > 0, got {self.latency_ms!r}")
 
 
+def _recall_verdict(needs: TaskNeeds, accuracy: dict) -> tuple[bool, str]:
+    """Exact recall at ``needs.context`` steps from copy-task accuracy per gap: fails if the model
+    failed (< 50 %) at any measured distance up to the context, or at the first one beyond it."""
+    by_distance = sorted((int(g) + COPY_SYMBOLS, a) for g, a in accuracy.items())  # (distance, accuracy)
+    beyond = [d for d, _ in by_distance if d >= needs.context][:1]
+    relevant = [(d, a) for d, a in by_distance if d <= needs.context or d in beyond]
+    for d, a in relevant:
+        if a < 0.5:
+            return False, f"copy task: recalled only {a:.0%} of symbols {d} steps back (chance 12.5 %)"
+    d, a = relevant[-1] if relevant else by_distance[0]
+    more = "" if beyond else f"; not measured beyond {by_distance[-1][0]} steps"
+    return True, f"copy task: recalled {a:.0%} of symbols {d} steps back{more}"
+
+
 def fit_families(needs: TaskNeeds, measured: dict[str, dict], recall: dict[str, dict[int, float]] | None = None,
                  quality: dict[str, float] | None = None) -> list[dict]:
     """For each measured family: does it fit ``needs``, and why — every reason quotes a number.
+
+    A family fits when its per-token latency at the task's context is within the budget, a TCN's
+    receptive field covers the context, and — only for tasks that need ``exact_recall`` — it
+    recalled the copy task's symbols at that distance. Quality and data are advice, not verdicts.
 
     ``measured[family]``: a ``cost_row`` (``token_us@N`` per context N; a TCN's row may add
     ``receptive_field``); ``recall[family][gap]``: copy-memory accuracy; ``quality[family]``:
@@ -389,15 +449,17 @@ def fit_families(needs: TaskNeeds, measured: dict[str, dict], recall: dict[str, 
         fits &= ok
         reasons.append(f"{ms:.2f} ms per token at {n} tokens of context: "
                        + ("within" if ok else "over") + f" the {needs.latency_ms:g} ms budget")
-        if recall and fam in recall:
-            failed = sorted((g + COPY_SYMBOLS, acc) for g, acc in recall[fam].items() if acc < 0.5)
-            if failed and failed[0][0] <= needs.context:
-                fits = False
-                reasons.append(f"recalled only {failed[0][1]:.0%} of symbols {failed[0][0]} steps back "
-                               "in the copy task")
-        if "receptive_field" in row and needs.context > row["receptive_field"]:
+        rf = row.get("receptive_field")
+        if rf is not None and needs.context > rf:
             fits = False
-            reasons.append(f"its receptive field is {row['receptive_field']} steps: blind beyond that")
+            reasons.append(f"this TCN sees {rf} steps back (its receptive field): blind beyond that — "
+                           "each extra layer doubles the reach")
+        elif rf is not None:
+            reasons.append(f"sees {rf} steps back (its receptive field), enough for {needs.context}")
+        if needs.exact_recall and recall and fam in recall:
+            ok, why = _recall_verdict(needs, recall[fam])
+            fits &= ok
+            reasons.append(why)
         if needs.streaming and f"state_kB@{n}" in row and fam not in RECURRENT:
             reasons.append(f"streaming keeps {row[f'state_kB@{n}']:.0f} kB of state at {n} tokens"
                            + (" (grows with the context)" if fam == "transformer" else ""))
@@ -406,7 +468,7 @@ def fit_families(needs: TaskNeeds, measured: dict[str, dict], recall: dict[str, 
             reasons.append("best validation loss at equal training time" if gap == 0 else
                            f"{gap:.2f} nats/char behind the best at equal training time"
                            + (" — with this little data, expect no better" if needs.data_chars <= 10_000_000 else ""))
-        rows.append({"family": fam, "fits": fits, "reasons": reasons})
+        rows.append({"family": fam, "fits": bool(fits), "reasons": reasons})
     return rows
 
 
@@ -430,18 +492,22 @@ class TaskFitWidget:
         import ipywidgets as w
 
         self.measured, self.recall, self.quality = measured, recall, quality
-        self.context = w.IntText(value=100, description="context")
-        self.latency = w.FloatText(value=1.0, description="ms / token")
-        self.data = w.IntText(value=4_000_000, description="data (tokens)")
-        self.streaming = w.Checkbox(value=True, description="streaming")
+        d = TaskNeeds()
+        self.context = w.IntText(value=d.context, description="context")
+        self.latency = w.FloatText(value=d.latency_ms, description="ms / token")
+        self.data = w.IntText(value=d.data_chars, description="data (tokens)")
+        self.streaming = w.Checkbox(value=d.streaming, description="streaming")
+        self.exact = w.Checkbox(value=d.exact_recall, description="exact recall from `context` back")
         self.out = w.HTML()
-        for c in (self.context, self.latency, self.data, self.streaming):
+        for c in (self.context, self.latency, self.data, self.streaming, self.exact):
             c.observe(lambda _: self.update(), names="value")
-        self.box = w.VBox([w.HBox([self.context, self.latency]), w.HBox([self.data, self.streaming]), self.out])
+        self.box = w.VBox([w.HBox([self.context, self.latency]), w.HBox([self.data, self.streaming, self.exact]),
+                           self.out])
         self.update()
 
     def update(self) -> list[dict] | None:
-        needs = TaskNeeds(self.context.value, self.latency.value, self.data.value, self.streaming.value)
+        needs = TaskNeeds(self.context.value, self.latency.value, self.data.value, self.streaming.value,
+                          self.exact.value)
         try:
             rows = fit_families(needs, self.measured, self.recall, self.quality)
         except ValueError as e:
@@ -461,26 +527,59 @@ def decision_guide(quality: dict[str, float], cost: dict[str, dict], recall: dic
     """The article's four questions, each answered with numbers measured in notebook 08.
 
     quality: val loss per family; cost: ``cost_row`` per family; recall: copy accuracy per family
-    and gap. Returns a pandas DataFrame (question, where it was measured, what we measured)."""
+    and gap; receptive_field: the TCN language model's. Returns a pandas DataFrame (question, where it was measured, what we measured)."""
     import pandas as pd
 
     def per(fn):
         return ", ".join(f"{f} {fn(f)}" for f in cost)
 
     def reach(f):
-        ok = [g + COPY_SYMBOLS for g, a in sorted(recall.get(f, {}).items()) if a >= 0.5]
+        ok = [int(g) + COPY_SYMBOLS for g, a in recall.get(f, {}).items() if a >= 0.5]
         return f"{max(ok)}" if ok else "none"
 
     rows = [
         ("Does the input have an order (and must outputs stream)?", "Deployment cost",
-         "µs per token at 100 → 2,000 tokens of context: "
-         + per(lambda f: f"{cost[f]['token_us@100']:.0f}→{cost[f]['token_us@2000']:.0f}")),
+         "MFLOP per new token at 100 → 2,000 tokens of context: "
+         + per(lambda f: f"{cost[f]['MFLOP@100']:.1f}→{cost[f]['MFLOP@2000']:.1f}")),
         ("How long is the context?", "Performance limits",
          "longest copy distance recalled ≥ 50 %: " + per(reach)
-         + (f"; TCN receptive field {receptive_field}" if receptive_field else "")),
+         + (f"; receptive field of the TCN language model {receptive_field}, of the copy-task TCN "
+            f"{COPY_TCN_RECEPTIVE_FIELD}" if receptive_field else "")),
         ("Classification or generation?", "Deployment cost",
          "generation state at 2,000 tokens (kB): " + per(lambda f: f"{cost[f]['state_kB@2000']:.0f}")),
         ("Should a stronger sequence model replace the RNN?", "Quality at equal budget",
          "validation nats/char at equal CPU time: " + ", ".join(f"{f} {v:.2f}" for f, v in quality.items())),
     ]
     return pd.DataFrame(rows, columns=["question", "measured in", "what we measured"])
+
+
+# --- reading shipped benchmarks ----------------------------------------------------------------
+
+
+def measured_on(bench: dict) -> str:
+    """A plot caption for a shipped benchmark: when, and how busy the machine was.
+
+    ``{"date": "2026-11-25T…", "machine": {"cpu_count": 2, "load_average_1_5_15": [17.13, …]}}``
+    → ``"measured 2026-11-25 at load 17 on 2 cores"`` (load: the 1-minute load average)."""
+    machine = bench.get("machine", {})
+    load = machine.get("load_average_1_5_15")
+    parts = [f"measured {bench['date'][:10]}" if bench.get("date") else "measured"]
+    if load:
+        parts.append(f"at load {load[0]:.0f}")
+    if machine.get("cpu_count"):
+        parts.append(f"on {machine['cpu_count']} cores")
+    return " ".join(parts)
+
+
+def log_axis(ax, which: str, ticks) -> None:
+    """Put ``ax``'s ``which`` ("x" or "y") axis on a log scale labelled only at ``ticks``, in plain
+    numbers: matplotlib's default labels every minor tick of a short log range, and they overlap."""
+    from matplotlib.ticker import NullFormatter
+
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y', got {which!r}")
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    ticks = sorted(ticks)
+    axis.set_ticks(ticks, [f"{t:,g}" for t in ticks])
+    axis.set_minor_formatter(NullFormatter())
