@@ -4,7 +4,7 @@ each trained for the same CPU time, scored on the held-out voices.
 
     OMP_NUM_THREADS=1 python benchmarks/speech_frame_rate.py [--cpu-seconds 60]
 
-Same recipe as notebook 07's one-minute run: batch 32, Adam at 5e-3 decayed on a cosine, gain and
+Notebook 07's recipe at batch 32 (its one-minute run now uses 24 clips a step): Adam at 5e-3 decayed on a cosine, gain and
 time-shift augmentation (no noise). The budget is this process's CPU time (``time.process_time``), so a run that waits for a core on
 a busy machine is not charged for the wait; with one thread it is what an idle core would take.
 Results go to data/benchmarks/speech_frame_rate.json; the last line is the headline.

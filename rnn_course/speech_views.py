@@ -15,8 +15,8 @@ import torch
 from .models.speech import AcousticModel, evaluate, transcribe
 from .speech import SR, Clip, SpeechDataset, AudioError, load_audio, log_mel
 
-__all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "hard_test", "transcribe_source",
-           "Transcript", "SpeechDemo"]
+__all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "hard_test", "plot_hard_test",
+           "transcribe_source", "Transcript", "SpeechDemo"]
 
 
 def plot_clip(clip: Clip, title: str | None = None):
@@ -62,7 +62,7 @@ def plot_frame_predictions(model: AcousticModel, clip: Clip):
     b.set_ylim(0, 1.15)
     b.set_ylabel("probability")
     b.set_xlabel(f"time (s) — one output frame every {per_frame * 1000:.0f} ms")
-    b.legend(loc="upper right", fontsize=8)
+    b.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)  # beside the curves, never over them
     return fig
 
 
@@ -104,6 +104,24 @@ def hard_test(models: dict[str, AcousticModel], corpus, noise_seed: int = 0):
             row[f"{name} WER %"] = round(100 * r["wer"], 1)
         rows.append(row)
     return pd.DataFrame(rows).set_index("condition")
+
+
+def plot_hard_test(table):
+    """Bars of CER % per condition (rows) and model (the ``… CER %`` columns of :func:`hard_test`),
+    on a log scale labelled in plain percentages, with the legend beside the bars, not over them."""
+    import matplotlib.pyplot as plt
+
+    cer = table[[c for c in table.columns if c.endswith("CER %")]]
+    cer = cer.rename(columns=lambda c: c.removesuffix(" CER %"))
+    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    cer.clip(lower=0.1).plot.barh(ax=ax, logx=True)  # 0 % would vanish on a log axis: drawn at 0.1 %
+    ticks = [t for t in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if t <= max(100, float(cer.max().max()))]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.set(xlabel="CER % (log scale)", ylabel="", title="where it breaks")
+    ax.invert_yaxis()
+    ax.legend(title="model", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
 
 
 @dataclass

@@ -301,3 +301,48 @@ def test_upload_callback_transcribes_stereo_at_another_rate():
     result = transcribe_source(AcousticModel(AcousticConfig(hidden=16, channels=8)),
                                wav_bytes(tone(0.8, sr=44_100, channels=2), sr=44_100))
     assert isinstance(result.text, str) and "0.80 s" in result.message
+
+
+# --- pictures: legends beside the data, never over it -------------------------------------------------
+
+
+def _legend_clear_of_axes(fig, ax) -> bool:
+    fig.canvas.draw()
+    legend, box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    return legend.x0 >= box.x1 or legend.y0 >= box.y1 or legend.x1 <= box.x0 or legend.y1 <= box.y0
+
+
+def test_hard_test_bars_keep_the_legend_off_the_bars_and_label_plain_percentages():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from rnn_course.speech_views import plot_hard_test
+
+    table = pd.DataFrame({"clips": [320, 320], "this run CER %": [1.6, 100.0], "this run WER %": [5.0, 100.0],
+                          "pretrained CER %": [0.0, 2.9], "pretrained WER %": [3.5, 9.0]},
+                         index=["(a) held-out voices, clean", "(b) same, noise at 10 dB SNR"])
+    fig = plot_hard_test(table)
+    ax = fig.axes[0]
+    assert _legend_clear_of_axes(fig, ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["this run", "pretrained"]  # CER columns only
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "1" in labels and "100" in labels and not any("10^" in t for t in labels)
+    plt.close(fig)
+
+
+def test_frame_predictions_put_the_legend_beside_the_curves():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnn_course.speech_views import plot_frame_predictions
+
+    torch.manual_seed(0)
+    fig = plot_frame_predictions(AcousticModel(AcousticConfig(hidden=16, channels=8)),
+                                 S.Clip(tone(0.6), "one", "tone", "test"))
+    assert _legend_clear_of_axes(fig, fig.axes[1])
+    plt.close(fig)
