@@ -358,8 +358,9 @@ def drive_dashboard(lr: Learner, marker: str = "Dashboard(") -> None:
     if len(numbers) != 1:
         lr.fail(f"paused, the dashboard shows more than one step number {sorted(numbers)}:\n{text}")
     lr.page.wait_for_timeout(1000)
-    if dash.inner_text() != text:
-        lr.fail("paused, but the dashboard still changes")
+    later = dash.inner_text().replace(live.inner_text(), "")
+    if later != text:
+        lr.fail(f"paused, but the dashboard still changes:\n{text}\n--- a second later ---\n{later}")
     dash.locator("button", has_text=re.compile(r"^\s*Resume\s*$")).first.click()
     lr.wait("status says running again", lambda: state() == "running")
     dash.locator("button", has_text=re.compile(r"^\s*Stop\s*$")).first.click()
