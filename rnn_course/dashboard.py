@@ -21,7 +21,8 @@ DOM contract for the browser test: the box has CSS class ``rnn-dashboard``; the 
 ``rnn-dashboard-curve``; the note under it ``rnn-dashboard-note``; the status line
 ``rnn-dashboard-status``; the live slot ``rnn-dashboard-live``, an HTML widget whose content is
 the live view's latest result rendered by :func:`rnn_course.plots.as_html`: text as a ``<pre>``
-with its line breaks, a figure as an ``<img>`` with an inline PNG, a table as its HTML.
+with its line breaks, a figure as an ``<img>`` with an inline PNG, a table as its HTML, under a
+caption ``rnn-dashboard-live-step`` ("after step 1,990") that changes at every evaluation.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from torch import nn
 
 from .plots import as_html, figure, figure_png, log_axis
 from .train import Callback, RunSummary, Trainer
+
+LIVE_STEP = "rnn-dashboard-live-step"  # CSS class of the live slot's "after step N" caption
 
 __all__ = ["Dashboard", "curve_figure", "draw_curves", "smooth", "validation_note"]
 
@@ -222,16 +225,20 @@ class Dashboard(Callback):
         note = validation_note(self.trainer.history, dropout=self._dropout)
         self.note.value = f"<small>{html.escape(note)}</small>" if note else ""
 
-    def show_live(self, shown: Any) -> None:
-        """Put a live view's result into the live slot (see :func:`rnn_course.plots.as_html`)."""
-        self.live_view.value = as_html(shown)
+    def show_live(self, shown: Any, step: int | None = None) -> None:
+        """Put a live view's result into the live slot (see :func:`rnn_course.plots.as_html`),
+        under a caption naming the step it shows ("after step 1,990"): a view that comes out the
+        same twice (a translation that has settled) still shows that it is live."""
+        caption = "" if step is None else f"<div class='{LIVE_STEP}' style='color:#888;font-size:11px'>after step {step:,}</div>"
+        self.live_view.value = caption + as_html(shown)
 
     @property
     def live_text(self) -> str:
-        """The live slot as plain text (for tests)."""
+        """The live view's result in the live slot as plain text, without the step caption (for tests)."""
         import re
 
-        return html.unescape(re.sub(r"<[^>]+>", "", self.live_view.value))
+        value = re.sub(rf"<div class='{LIVE_STEP}'[^>]*>.*?</div>", "", self.live_view.value)
+        return html.unescape(re.sub(r"<[^>]+>", "", value))
 
     def _set_buttons(self, running: bool) -> None:
         self.start_button.disabled = running
@@ -358,9 +365,9 @@ class Dashboard(Callback):
         except Exception as e:  # a broken live view must not stop training
             shown = f"(live view failed: {type(e).__name__}: {e})"
         try:
-            self.show_live(shown)
+            self.show_live(shown, step)
         except Exception as e:  # nor can one that returns something unprintable
-            self.show_live(f"(live view failed: {type(e).__name__}: {e})")
+            self.show_live(f"(live view failed: {type(e).__name__}: {e})", step)
 
     def on_run_end(self, trainer: Trainer, summary: RunSummary) -> None:
         self._set_buttons(False)

@@ -168,8 +168,9 @@ class Learner:
             "\n--- browser console errors:\n" + "\n".join(self.page.console_errors[-10:]) +
             f"\n--- JupyterLab log (tail):\n{self.lab.log_tail(20)}", pytrace=False)
 
-    def wait(self, what: str, condition, timeout: float = STEP_TIMEOUT, poll: float = 0.25):
-        """Poll ``condition()`` until it returns something truthy; fail after ``timeout`` s."""
+    def wait(self, what: str, condition, timeout: float = STEP_TIMEOUT, poll: float = 0.25, detail=None):
+        """Poll ``condition()`` until it returns something truthy; fail after ``timeout`` s
+        (with ``detail()``, if given, saying what the page showed)."""
         deadline = time.monotonic() + timeout
         while True:
             value = condition()
@@ -177,7 +178,8 @@ class Learner:
                 self.log(what)
                 return value
             if time.monotonic() > deadline:
-                self.fail(f"timed out after {timeout:.0f} s waiting for: {what}")
+                shown = f"\n--- it showed:\n{detail()}" if detail else ""
+                self.fail(f"timed out after {timeout:.0f} s waiting for: {what}{shown}")
             self.page.wait_for_timeout(poll * 1000)
 
     # the notebook
@@ -343,7 +345,7 @@ def drive_dashboard(lr: Learner, marker: str = "Dashboard(") -> None:
         if state() != "running":
             lr.fail(f"the run ended before the live panel filled; status: {status.inner_text()!r}")
         return lr.page.evaluate("el => el.__changes", live.element_handle()) > 0 and live.inner_text().strip()
-    lr.wait("the live panel filled during Start", live_filled, LIVE_TIMEOUT)
+    lr.wait("the live panel filled during Start", live_filled, LIVE_TIMEOUT, detail=dash.inner_text)
     shown = live.inner_text()
     if "\\n" in shown or re.match(r"^\s*['\"]", shown):
         lr.fail(f"the live panel shows a Python repr, not text: {shown[:200]!r}")
