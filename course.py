@@ -131,8 +131,13 @@ def lab(args: list[str]) -> int:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         argv.append("--allow-root")  # containers and CI machines often run as root
     argv += args
-    say("starting JupyterLab on notebooks/ (Ctrl-C twice to stop)")
-    return subprocess.call(argv, cwd=ROOT)
+    # One torch thread per kernel unless you say otherwise: measured here (benchmarks/kernel_threads.py),
+    # notebook 03's training cell took 5.5 s with two threads and 7.1 s with one on an idle 2-core
+    # machine, but 69 s with two and 7.5 s with one beside one other busy process.
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", "1")
+    say(f"starting JupyterLab on notebooks/ with OMP_NUM_THREADS={env['OMP_NUM_THREADS']} (Ctrl-C twice to stop)")
+    return subprocess.call(argv, cwd=ROOT, env=env)
 
 
 def test(args: list[str]) -> int:
