@@ -450,9 +450,10 @@ def drive_speech_upload(lr: Learner) -> None:
     path = lr.root / "my_recording.wav"
     sf.write(path, np.stack([wave, 0.8 * wave], axis=1), 44_100)
     out = lr.cell(lr.cell_index("SpeechDemo("))
+    before = out.inner_text()  # the widget opens on a held-out clip's transcript: wait for a new one
     out.locator("input[type=file]").set_input_files(str(path))
-    heard = lambda: re.search(r"heard:\s*(.*?)\s+—", out.inner_text())  # noqa: E731
-    m = lr.wait("the upload was transcribed", heard, 60)
+    heard = lambda: out.inner_text() != before and re.search(r"heard:\s*(.*?)\s+—", out.inner_text())  # noqa: E731
+    m = lr.wait("the upload was transcribed", heard, 60, detail=out.inner_text)
     # The pretrained model's CER on held-out clips is under 1 %; a broken path (rate, channels,
     # features) gives garbage, CER near 1.
     if cer(clip.text, m.group(1)) > 0.34:
