@@ -445,15 +445,21 @@ def drive_speech_upload(lr: Learner) -> None:
 
     from rnn_course.speech import SR, SpeechCorpus
 
-    clip = SpeechCorpus.load(splits=("test",), max_per_split=4)["test"][3]
+    clips = SpeechCorpus.load(splits=("test",), max_per_split=8)["test"]
+    clip = next(c for c in clips[1:] if c.text != clips[0].text)  # the widget opens on clips[0]
     wave = resample(clip.wave, orig_sr=SR, target_sr=44_100)
     path = lr.root / "my_recording.wav"
     sf.write(path, np.stack([wave, 0.8 * wave], axis=1), 44_100)
-    out = lr.cell(lr.cell_index("SpeechDemo("))
-    before = out.inner_text()  # the widget opens on a held-out clip's transcript: wait for a new one
-    out.locator("input[type=file]").set_input_files(str(path))
-    heard = lambda: out.inner_text() != before and re.search(r"heard:\s*(.*?)\s+—", out.inner_text())  # noqa: E731
-    m = lr.wait("the upload was transcribed", heard, 60, detail=out.inner_text)
+    out = lr.cell(lr.cell_index("SpeechDemo(")).locator(".jp-OutputArea").first
+    heard = lambda: re.search(r"heard:\s*(.*?)\s+—", out.inner_text())  # noqa: E731
+    first = lr.wait("the widget shows a held-out clip's transcript", heard).group(1)
+    # ipywidgets' FileUpload keeps its <input type=file> out of the page: click the button and
+    # answer the file chooser, as a learner does.
+    with lr.page.expect_file_chooser() as chooser:
+        out.locator(".widget-upload").first.click()
+    chooser.value.set_files(str(path))
+    m = lr.wait("the upload was transcribed", lambda: (m := heard()) and m.group(1) != first and m, 60,
+                detail=out.inner_text)
     # The pretrained model's CER on held-out clips is under 1 %; a broken path (rate, channels,
     # features) gives garbage, CER near 1.
     if cer(clip.text, m.group(1)) > 0.34:
