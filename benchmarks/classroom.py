@@ -268,7 +268,10 @@ class Learner:
         kernel = r.json()["id"]
         try:
             url = self.base.replace("http", "ws", 1) + f"{api}/{kernel}/channels"
-            ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}),
+            # A browser waits for a busy server; tornado's default of 20 s did not when ten kernels
+            # started at once on 2 cores (one learner failed in CI with "Timeout during request").
+            ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"},
+                                                     connect_timeout=timeout, request_timeout=timeout),
                                          max_message_size=64 * 2**20)
             try:
                 session = uuid.uuid4().hex

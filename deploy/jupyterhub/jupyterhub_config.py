@@ -120,7 +120,25 @@ c.Spawner.environment = dict(SINGLEUSER_ENV, RNN_COURSE_DATA=str(ROOT / "data"))
 c.Spawner.pre_spawn_hook = copy_course
 c.Spawner.start_timeout = 180  # ten servers starting at once on two cores take a while
 c.Spawner.http_timeout = 180
-c.Spawner.args = ["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []
+# Kernels talk to their server over Unix sockets, not TCP ports: ten servers each starting a
+# kernel at once picked the same free port ("ZMQError: Address already in use", then "Invalid
+# Signature" as a kernel answered another server) and a learner's kernel never connected.
+c.Spawner.args = ["--KernelManager.transport=ipc"] + (["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])
+
+
+def short_runtime_dir(spawner) -> str:
+    """A learner's Jupyter runtime folder, short enough for Unix socket paths (about 100
+    characters at most: a folder inside a deep home made the kernels fail "File name too long")."""
+    import hashlib
+    import tempfile
+
+    tag = hashlib.sha256(str(WORKSHOP.resolve()).encode()).hexdigest()[:8]  # one per workshop folder
+    folder = Path(tempfile.gettempdir()) / f"rnn-hub-{tag}" / spawner.user.name
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(folder)
+
+
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = short_runtime_dir
 
 
 def learner_results(spawner) -> str:
