@@ -458,8 +458,10 @@ def drive_speech_upload(lr: Learner) -> None:
     with lr.page.expect_file_chooser() as chooser:
         out.locator(".widget-upload").first.click()
     chooser.value.set_files(str(path))
-    m = lr.wait("the upload was transcribed", lambda: (m := heard()) and m.group(1) != first and m, 60,
-                detail=out.inner_text)
+    def new_transcript():
+        m = heard()
+        return m if m and m.group(1) != first else None
+    m = lr.wait("the upload was transcribed", new_transcript, 60, detail=out.inner_text)
     # The pretrained model's CER on held-out clips is under 1 %; a broken path (rate, channels,
     # features) gives garbage, CER near 1.
     if cer(clip.text, m.group(1)) > 0.34:
