@@ -17,8 +17,8 @@ import time
 
 import torch
 
-from rnn_course.lm_tools import load_pretrained
-from rnn_course.models.language import generate
+from rnn_course.language.views import load_pretrained
+from rnn_course.language.model import generate
 
 
 def timed(model, prompt, n, seed):
@@ -36,7 +36,7 @@ def main() -> None:
     prompt = vocab.encode("KING:\n")
     timed(model, prompt, 50, 0)  # warm-up
     off = [timed(model, prompt, args.chars, s) for s in range(args.repeats)]
-    import rnn_course.models.language as lang
+    import rnn_course.language.model as lang
 
     original = lang._without_onednn
     lang._without_onednn = __import__("contextlib").nullcontext  # measure with oneDNN left on

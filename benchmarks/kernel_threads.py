@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 WORK = """
 import time, torch
 from rnn_course import Trainer, TrainConfig
-from rnn_course.models.language import LMConfig, RecurrentLM, lm_loss
-from rnn_course.text import CharVocab, lm_windows, shakespeare
+from rnn_course.language.model import LMConfig, RecurrentLM, lm_loss
+from rnn_course.language.data import CharVocab, lm_windows, shakespeare
 torch.manual_seed(0)
 text = shakespeare("train")[:400_000]
 vocab = CharVocab.build(text)

@@ -24,7 +24,7 @@ from rnn_course.model_choice import FAMILY_SETTINGS, build, char_lm_data, train_
 from rnn_course.repro import seed_everything
 from rnn_course.results import save_benchmark
 from rnn_course.train import Trainer
-from rnn_course.models.language import lm_loss
+from rnn_course.language.model import lm_loss
 
 
 def run_family(fam: str, seconds: float, evals: int) -> dict:

@@ -118,7 +118,7 @@ class ClassifyTask(_Task):
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: LabelledSequences, max_vocab: int = 8000):
-        from .text import Vocab
+        from .language.data import Vocab
 
         self.data, self.classes = data, data.classes
         parts = {s: data.part(s) for s in ("train", "valid", "test")}
@@ -352,7 +352,7 @@ class GenerateTask(_Task):
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100, eval_batches=10)
 
     def __init__(self, data: TextData, steps: int = 64):
-        from .text import CharVocab, lm_windows
+        from .language.data import CharVocab, lm_windows
 
         self.data, self.T = data, steps
         self.vocab = CharVocab.build("".join(data.parts.values()))
@@ -363,12 +363,12 @@ class GenerateTask(_Task):
         self.block_nats = None  # the RNN's nats/char per block of the test text, kept by evaluate()
 
     def loss(self, model, batch):
-        from .models.language import lm_loss
+        from .language.model import lm_loss
 
         return lm_loss(model, batch)
 
     def model(self, **options):
-        from .models.language import LMConfig, RecurrentLM
+        from .language.model import LMConfig, RecurrentLM
 
         return RecurrentLM(LMConfig(vocab_size=len(self.vocab), **{"embedding_dim": 32, "hidden_size": 128,
                                                                    "cell": "gru", "dropout": 0.0, **options}))
@@ -379,7 +379,7 @@ class GenerateTask(_Task):
     diagnose_options = {"causal": True}
 
     def baselines(self) -> dict:
-        from .baselines import KneserNeyLM
+        from .language.baselines import KneserNeyLM
 
         out = {}
         for order in (3, 5):
@@ -390,7 +390,7 @@ class GenerateTask(_Task):
     def evaluate(self, model) -> dict:
         """Nats per character of the test text, read in 2–10 contiguous blocks with the state
         carried inside each block (the blocks' spread gives :meth:`noise_band`)."""
-        from .models.language import stream_perplexity
+        from .language.model import stream_perplexity
 
         ids = self.ids["test"]
         blocks = _blocks(len(ids) - 1, 2 * self.T)

@@ -96,8 +96,8 @@ def train_char_lm(run: CharLMRun, env=None) -> dict:
     """Train ``run`` in this process as one rank of ``env`` (default: torchrun's environment, or
     alone). Every rank returns the same result dict; only rank 0 prints."""
     from . import distributed as D
-    from .models.language import LMConfig, RecurrentLM, lm_loss
-    from .text import CharVocab, lm_windows, play_text, plays, shakespeare
+    from .language.model import LMConfig, RecurrentLM, lm_loss
+    from .language.data import CharVocab, lm_windows, play_text, plays, shakespeare
     from .train import TrainConfig
 
     run.check()

@@ -139,7 +139,7 @@ def shakespeare_genres(passage_words: int = 40, max_per_play: int | None = 400) 
     from them (names inside the speeches stay). ``max_per_play`` evenly thins long plays so one
     play cannot dominate (and training stays quick); None keeps every passage.
     """
-    from .text import _corpus_dir, plays, words
+    from .language.data import _corpus_dir, plays, words
 
     if not isinstance(passage_words, int) or passage_words < 2:
         raise ValueError(f"passage_words must be a whole number ≥ 2, got {passage_words!r}")
@@ -181,7 +181,7 @@ def spoken_commands(n_mels: int = 40) -> LabelledSequences:
 
 
 def _course_text() -> TextData:
-    from .text import shakespeare
+    from .language.data import shakespeare
 
     return TextData("Shakespeare (characters)", {s: shakespeare(s, max_chars=m)
                                                  for s, m in (("train", 300_000), ("valid", 30_000), ("test", 30_000))})

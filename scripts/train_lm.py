@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
 from rnn_course.train import CosineLR  # noqa: E402
-from rnn_course.models.language import LMConfig, RecurrentLM, lm_loss, stream_perplexity  # noqa: E402
-from rnn_course.text import CharVocab, Vocab, lm_windows, shakespeare, words  # noqa: E402
+from rnn_course.language.model import LMConfig, RecurrentLM, lm_loss, stream_perplexity  # noqa: E402
+from rnn_course.language.data import CharVocab, Vocab, lm_windows, shakespeare, words  # noqa: E402
 
 RECIPES = {
     # 2-layer GRU, 384 units: about 4 passes over the 4 MB of training plays.

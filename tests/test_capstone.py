@@ -17,7 +17,7 @@ from rnn_course.cost import cost_card
 from rnn_course.models.classify import ClassifierConfig, SequenceClassifier, predict
 from rnn_course.shapes import diagnose, trace
 from rnn_course.sources import DataError, load_data, shakespeare_genres, stratified_split
-from rnn_course.text import plays
+from rnn_course.language.data import plays
 
 SR = 16000
 

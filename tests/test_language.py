@@ -5,10 +5,10 @@ import math
 import pytest
 import torch
 
-from rnn_course.baselines import KneserNeyLM
-from rnn_course.models.language import (LMConfig, RecurrentLM, generate, generate_by_rereading, lm_loss,
+from rnn_course.language.baselines import KneserNeyLM
+from rnn_course.language.model import (LMConfig, RecurrentLM, generate, generate_by_rereading, lm_loss,
                                         next_token_distribution, stream_perplexity)
-from rnn_course.text import CharVocab, Vocab, lm_windows, words
+from rnn_course.language.data import CharVocab, Vocab, lm_windows, words
 
 
 def test_windows_target_is_the_next_token():

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from rnn_course.models.families import FAMILIES, family_of, make_lm
-from rnn_course.models.language import generate, generate_by_rereading, lm_loss
+from rnn_course.language.model import generate, generate_by_rereading, lm_loss
 from rnn_course.models.mingru import MinGRU, MinGRULM
 from rnn_course.models.tcn import TCNLM
 from rnn_course.models.transformer import CausalTransformerLM

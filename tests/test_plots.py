@@ -30,7 +30,7 @@ from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 from rnn_course import plots, History
 from rnn_course.dashboard import curve_figure
-from rnn_course.lm_tools import NextWords, bar_chart
+from rnn_course.language.views import NextWords, bar_chart
 from rnn_course.translation_widgets import attention_figure
 
 load = pd.Series(np.arange(48 * 14, dtype=float), index=pd.date_range("2024-01-01", periods=48 * 14, freq="30min"))

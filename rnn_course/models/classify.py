@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .language import CELLS
+from ..language.model import CELLS
 
 __all__ = ["ClassifierConfig", "SequenceClassifier", "classify_loss", "predict", "POOLING"]
 

@@ -22,7 +22,7 @@ from dataclasses import fields
 
 from torch import nn
 
-from .language import CELLS, LMConfig, RecurrentLM
+from ..language.model import CELLS, LMConfig, RecurrentLM
 from .mingru import MinGRUConfig, MinGRULM
 from .tcn import TCNConfig, TCNLM
 from .transformer import CausalTransformerLM, TransformerConfig

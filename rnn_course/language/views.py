@@ -13,11 +13,11 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint import load_checkpoint
-from .models.language import LMConfig, RecurrentLM, generate, hidden_activations
-from .paths import data_dir
-from .plots import figure, figure_html
-from .text import CharVocab, Vocab, words
+from ..checkpoint import load_checkpoint
+from ..paths import data_dir
+from ..plots import figure, figure_html
+from .data import CharVocab, Vocab, words
+from .model import LMConfig, RecurrentLM, generate, hidden_activations
 
 __all__ = ["load_pretrained", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
            "hidden_state_html", "HiddenStateViewer", "readable_features", "unit_correlations"]

@@ -1,10 +1,10 @@
-"""Baselines a practitioner would try first.
+"""The language-model baseline a practitioner would try first.
 
 ``KneserNeyLM`` — an interpolated Kneser–Ney n-gram language model, the standard smoothed
 n-gram baseline for perplexity. Why not ``nltk.lm.KneserNeyInterpolated``: measured here it
 scores about 1.3 ms per token, so a 100,000-token test set takes minutes — too slow for a
 notebook that must run in about a minute. This version keeps plain count dictionaries and
-scores in microseconds per token; ``tests/test_baselines.py`` checks that its probabilities
+scores in microseconds per token; ``tests/test_language.py`` checks that its probabilities
 sum to one for every context.
 """
 

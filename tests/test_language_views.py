@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from rnn_course import save_checkpoint
-from rnn_course.lm_tools import (HiddenStateViewer, NextWordWidget, SamplingWidget, hidden_state_html,
+from rnn_course.language.views import (HiddenStateViewer, NextWordWidget, SamplingWidget, hidden_state_html,
                                  load_pretrained, next_words, readable_features, sample_text, unit_correlations)
-from rnn_course.models.language import LMConfig, RecurrentLM
-from rnn_course.text import CharVocab, Vocab
+from rnn_course.language.model import LMConfig, RecurrentLM
+from rnn_course.language.data import CharVocab, Vocab
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from .paths import data_dir
+from ..paths import data_dir
 
 __all__ = ["plays", "play_text", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
 
