@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_course.explorer import LIMITS, ShapeExplorer, rnn_shapes, unrolled_svg
+from rnn_course.shapes import LIMITS, ShapeExplorer, rnn_shapes, unrolled_svg
 
 
 @pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
