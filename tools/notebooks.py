@@ -4,12 +4,19 @@
     python tools/notebooks.py tidy notebooks/*.ipynb     # strip what should not be in git
     python tools/notebooks.py execute notebooks/00_start_here.ipynb   # run, store checked outputs
     python tools/notebooks.py check notebooks/*.ipynb    # report problems (used by the tests)
+    python tools/notebooks.py pair notebooks/*.ipynb     # rewrite each notebook's text view in notebooks_py/
     python tools/notebooks.py timings notebooks/*.ipynb  # rewrite quoted run times from the benchmark
     python tools/notebooks.py timings --costs /tmp/costs.json notebooks/03_text_generation.ipynb
 
 Stored outputs are kept only for cells marked ``# NBVAL_CHECK_OUTPUT`` — the deterministic
 ones (shape tables, parameter counts) that nbval compares on every test run. Everything else
 is re-created when the learner runs the notebook, so git holds no megabyte plots.
+
+Each notebook in ``notebooks/`` has a text view, ``notebooks_py/NN_name.py`` in jupytext's
+py:percent format (cells and tags; no outputs, no jupytext metadata), so a change to a notebook
+reads as a plain diff in review. The ``.ipynb`` is the source: the view is written from it, never
+read back. ``tidy``, ``execute`` and ``timings`` rewrite the view of every notebook they write;
+``pair`` writes it alone; ``tests/test_notebook_sources.py`` fails while one is missing or stale.
 
 Run times quoted in markdown are marked spans filled from ``data/benchmarks/notebook_costs.json``
 (``benchmarks/notebook_costs.py``, measured on the course's 2-core machine): the whole notebook,
@@ -32,6 +39,8 @@ MAX_BYTES = 200_000
 ROOT = Path(__file__).resolve().parents[1]
 COSTS = ROOT / "data" / "benchmarks" / "notebook_costs.json"
 MEASURE = "OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py --notebooks {stem}"
+NOTEBOOKS = ROOT / "notebooks"
+TEXTS = ROOT / "notebooks_py"  # outside notebooks/, so learners' JupyterLab file browser does not list them
 TIME_SPAN = re.compile(r"(<!-- time:(nb|cell=([\w-]+)) -->)(.*?)(<!-- /time -->)", re.S)
 
 
@@ -65,6 +74,64 @@ def tidy(nb: dict) -> dict:
 
 def dump(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def as_text(nb: dict, name: str) -> str:
+    """The notebook ``nb`` (a dict, as stored) as py:percent text: every cell, its tags, no outputs,
+    and a two-line header naming the notebook ``name`` it came from."""
+    import jupytext
+    import nbformat
+
+    node = nbformat.reads(json.dumps(nb), as_version=4)  # a copy, its sources joined into strings
+    node.metadata = {"jupytext": {"notebook_metadata_filter": "-all", "cell_metadata_filter": "tags"}}
+    return (f"# {name} as text (jupytext py:percent), written by `python tools/notebooks.py pair`.\n"
+            "# Edit the notebook, not this file: `tools/notebooks.py tidy` rewrites it.\n\n"
+            + jupytext.writes(node, fmt="py:percent"))
+
+
+def text_path(path: Path) -> Path | None:
+    """Where the text view of the notebook at ``path`` lives; ``None`` for a notebook outside
+    ``notebooks/`` (a scratch copy in /tmp has no view, and must not overwrite the course's)."""
+    path = path.resolve()
+    return TEXTS / f"{path.stem}.py" if path.parent == NOTEBOOKS.resolve() else None
+
+
+def view_of(path: Path) -> str:
+    """What the text view of the notebook file at ``path`` should hold."""
+    return as_text(json.loads(path.read_text()), f"{NOTEBOOKS.name}/{path.name}")
+
+
+def pair(path: Path) -> Path | None:
+    """Rewrite the text view of the notebook at ``path`` from the notebook; returns where, if anywhere."""
+    target = text_path(path)
+    if target is not None:
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(view_of(path))
+    return target
+
+
+def pair_problems(path: Path) -> list[str]:
+    """Why the text view of the notebook at ``path`` is missing or out of date, with the fix."""
+    target = text_path(path)
+    if target is None:
+        return []
+    fix = f"run `python tools/notebooks.py pair {NOTEBOOKS.name}/{path.name}`"
+    if not target.exists():
+        return [f"{path.name}: no text view {TEXTS.name}/{target.name}; {fix}"]
+    if target.read_text() != view_of(path):
+        return [f"{path.name}: {TEXTS.name}/{target.name} is out of date; {fix}"]
+    return []
+
+
+def orphan_texts() -> list[Path]:
+    """Text views whose notebook is gone (renamed or deleted)."""
+    return sorted(p for p in TEXTS.glob("*.py") if not (NOTEBOOKS / f"{p.stem}.ipynb").exists())
+
+
+def write(path: Path, nb: dict) -> None:
+    """Store ``nb`` at ``path`` tidy, and rewrite its text view."""
+    path.write_text(dump(tidy(nb)))
+    pair(path)
 
 
 def check(path: Path) -> list[str]:
@@ -147,7 +214,7 @@ def timings(path: Path, costs: dict) -> list[str]:
     nb = json.loads(path.read_text())
     changes = fill_timings(nb, path.stem, costs)
     if changes:
-        path.write_text(dump(tidy(nb)))
+        write(path, nb)
     return changes
 
 
@@ -157,11 +224,11 @@ def execute(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    path.write_text(dump(tidy(json.loads(nbformat.writes(nb)))))
+    write(path, json.loads(nbformat.writes(nb)))
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("tidy", "check", "execute", "timings"):
+    if len(argv) < 2 or argv[0] not in ("tidy", "check", "execute", "timings", "pair"):
         print(__doc__)
         return 2
     problems, paths, costs = [], argv[1:], None
@@ -172,7 +239,10 @@ def main(argv: list[str]) -> int:
         costs = json.loads(costs_path.read_text())
     for p in map(Path, paths):
         if argv[0] == "tidy":
-            p.write_text(dump(tidy(json.loads(p.read_text()))))
+            write(p, json.loads(p.read_text()))
+        elif argv[0] == "pair":
+            if pair(p) is None:
+                problems.append(f"{p}: not a notebook in {NOTEBOOKS.name}/, so it has no text view")
         elif argv[0] == "execute":
             execute(p)
         elif argv[0] == "timings":
@@ -181,7 +251,7 @@ def main(argv: list[str]) -> int:
             except LookupError as e:
                 problems.append(str(e))
         else:
-            problems += check(p)
+            problems += check(p) + pair_problems(p)
     print("\n".join(problems) or "ok")
     return 1 if problems else 0
 
