@@ -436,8 +436,8 @@ class TranslateTask(_Task):
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100)
 
     def __init__(self, data: PairsData):
-        from .models.translation import Vocab, make_tensors
-        from .translation import Pair, tokenize
+        from .translation.data import Vocab, make_tensors, tokenize
+        from .translation.grammar import Pair
 
         self.data, self.tok = data, tokenize
         src = [tokenize(a, "en") for a, _ in data.parts["train"]]
@@ -450,12 +450,12 @@ class TranslateTask(_Task):
         self.hypotheses = None  # the RNN's test translations, kept by evaluate()
 
     def loss(self, model, batch):
-        from .models.translation import seq2seq_loss
+        from .translation.model import seq2seq_loss
 
         return seq2seq_loss(model, batch)
 
     def model(self, **options):
-        from .models.translation import Seq2Seq, Seq2SeqConfig
+        from .translation.model import Seq2Seq, Seq2SeqConfig
 
         config = Seq2SeqConfig(len(self.src_vocab), len(self.tgt_vocab),
                                **{"embedding_dim": 32, "hidden_size": 64, "dropout": 0.0, **options})
@@ -469,7 +469,7 @@ class TranslateTask(_Task):
 
     def baselines(self) -> dict:
         """Word by word, with each source word's most associated target word (Dice coefficient)."""
-        from .models.translation import corpus_scores
+        from .translation.model import corpus_scores
 
         src_count, tgt_count, both = Counter(), Counter(), Counter()
         for a, b in self.data.parts["train"]:
@@ -486,7 +486,7 @@ class TranslateTask(_Task):
         return {"word by word (learned dictionary)": corpus_scores(hyps, self.references)}
 
     def evaluate(self, model) -> dict:
-        from .models.translation import corpus_scores, greedy_decode
+        from .translation.model import corpus_scores, greedy_decode
 
         src, src_len, _, _ = self.tensors["test"]
         seqs, _, _ = greedy_decode(model, src, src_len, max_len=int(src_len.max()) * 2 + 5)

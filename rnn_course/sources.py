@@ -188,7 +188,7 @@ def _course_text() -> TextData:
 
 
 def _course_pairs() -> PairsData:
-    from .translation import make_splits
+    from .translation.grammar import make_splits
 
     parts = make_splits(2000, 200, 200, seed=0)
     return PairsData("generated English–French pairs", {s: [(p.en, p.fr) for p in parts[s]] for s in SPLITS})
@@ -397,8 +397,8 @@ def load_text_file(path, min_chars: int = 2000) -> TextData:
 
 def load_pairs_tsv(path, seed: int = 0) -> PairsData:
     """``source<TAB>target[<TAB>anything]`` lines (a Tatoeba export works), shuffled with ``seed``
-    and split 80 / 10 / 10. Reads through :func:`rnn_course.translation.load_tatoeba_tsv`."""
-    from .translation import load_tatoeba_tsv
+    and split 80 / 10 / 10. Reads through :func:`rnn_course.translation.data.load_tatoeba_tsv`."""
+    from .translation.data import load_tatoeba_tsv
 
     p = _existing(path, "TSV of sentence pairs")
     try:

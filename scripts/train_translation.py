@@ -7,7 +7,7 @@
 Both models see the same data, steps and settings; they differ only in attention, so the
 notebook can show what one context vector costs on long sentences. Deterministic: fixed seeds,
 fixed step counts, one thread (``torch.set_num_threads(1)``), so a re-run on the same machine
-and torch version reproduces the files. The corpus is generated (``rnn_course.translation.
+and torch version reproduces the files. The corpus is generated (``rnn_course.translation.grammar.
 make_splits`` with the arguments stored in ``meta["splits"]``); training uses the train split
 only, and the script reports BLEU / chrF / exact match on the random and compositional test
 sets. Weights are stored as float16 (the scores are re-measured after the conversion and
@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
 from rnn_course.train import CosineLR  # noqa: E402
-from rnn_course.models.translation import (Seq2Seq, Seq2SeqConfig, Vocab, checkpoint_meta,  # noqa: E402
-                                           corpus_scores, detokenize, greedy_decode, length_thirds,
-                                           make_tensors, seq2seq_loss)
-from rnn_course.translation import make_splits, tokenize  # noqa: E402
+from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize  # noqa: E402
+from rnn_course.translation.grammar import make_splits  # noqa: E402
+from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores,  # noqa: E402
+                                          greedy_decode, length_thirds, seq2seq_loss)
 
 SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)
 MODEL = dict(embedding_dim=64, hidden_size=128, bidirectional=True, dropout=0.1)

@@ -31,7 +31,7 @@ shell = InteractiveShell.instance()
 from rnn_course import plots, History
 from rnn_course.dashboard import curve_figure
 from rnn_course.language.views import NextWords, bar_chart
-from rnn_course.translation_widgets import attention_figure
+from rnn_course.translation.views import attention_figure
 
 load = pd.Series(np.arange(48 * 14, dtype=float), index=pd.date_range("2024-01-01", periods=48 * 14, freq="30min"))
 days = pd.date_range("2015-01-01", periods=60, freq="B")
@@ -43,7 +43,7 @@ figures = {
     "plots.forecast_vs_truth": plots.forecast_vs_truth(load.index[:48], truth[0], {"LSTM direct": truth[0] + 1}),
     "plots.error_by_horizon": plots.error_by_horizon(truth, {"LSTM direct": truth * 1.05}),
     "lm_tools.bar_chart": bar_chart(NextWords(["mat", "cat"], [0.6, 0.3])),
-    "translation_widgets.attention_figure": attention_figure(["a", "b"], ["x"], torch.full((2, 2), 0.5)),
+    "translation.views.attention_figure": attention_figure(["a", "b"], ["x"], torch.full((2, 2), 0.5)),
     "dashboard.curve_figure": curve_figure(History([1, 2, 3], [3.0, 2.0, 1.0], [3], [1.5])),
 }
 formats = {name: sorted(shell.display_formatter.format(fig)[0]) for name, fig in figures.items()}

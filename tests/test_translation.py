@@ -5,9 +5,10 @@ from collections import Counter
 
 import pytest
 
-from rnn_course.translation import (ADJECTIVES, HELD_OUT, NOUNS, SPECIAL_TOKENS, NounPhrase, Pair, conjugate,
-                                    generate_pairs, lexicon_dictionary, load_tatoeba_tsv, make_splits, sentence,
-                                    tokenize, word_by_word)
+from rnn_course.translation.baselines import lexicon_dictionary, word_by_word
+from rnn_course.translation.data import load_tatoeba_tsv, tokenize
+from rnn_course.translation.grammar import (ADJECTIVES, HELD_OUT, NOUNS, SPECIAL_TOKENS, NounPhrase, Pair, conjugate,
+                                            generate_pairs, make_splits, sentence)
 
 NP = NounPhrase
 

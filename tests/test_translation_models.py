@@ -4,12 +4,12 @@ import pytest
 import torch
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
-from rnn_course.models.translation import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, Vocab, article_greedy,
-                                           beam_search, checkpoint_meta, corpus_scores, detokenize,
-                                           greedy_decode, length_thirds, load_pretrained, make_tensors,
-                                           seq2seq_loss, translate)
-from rnn_course.translation import SPECIAL_TOKENS, make_splits, tokenize
-from rnn_course.translation_widgets import TranslateWidget, attention_figure, translate_view
+from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize
+from rnn_course.translation.grammar import SPECIAL_TOKENS, make_splits
+from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_greedy, beam_search,
+                                          checkpoint_meta, corpus_scores, greedy_decode, length_thirds,
+                                          load_pretrained, seq2seq_loss, translate)
+from rnn_course.translation.views import TranslateWidget, attention_figure, translate_view
 
 
 @pytest.fixture(scope="module")

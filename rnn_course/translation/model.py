@@ -1,8 +1,6 @@
 """Encoder–decoder translation (notebook 04): the article's pair, then a GRU seq2seq with attention.
 
-    src_vocab = Vocab.build(tokenize(p.en, "en") for p in pairs)
-    tgt_vocab = Vocab.build(tokenize(p.fr, "fr") for p in pairs)
-    data = make_tensors(pairs, src_vocab, tgt_vocab)      # src, src_len, tgt_in, tgt_out
+    data = make_tensors(pairs, src_vocab, tgt_vocab)      # (from .data) src, src_len, tgt_in, tgt_out
     model = Seq2Seq(Seq2SeqConfig(len(src_vocab), len(tgt_vocab), attention="additive"),
                     src_vocab, tgt_vocab)
     loss = seq2seq_loss(model, data)                     # cross-entropy, PAD ignored
@@ -33,102 +31,24 @@ usually finds a more probable translation than greedy, but can in principle miss
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ..translation import BOS, EOS, PAD, SPECIAL_TOKENS, UNK, tokenize
+from ..checkpoint import load_checkpoint
+from ..paths import data_dir
+from .data import Vocab, detokenize, make_tensors, tokenize
 
-__all__ = ["Vocab", "detokenize", "make_tensors", "Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
+__all__ = ["Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
            "greedy_decode", "beam_search", "Hypothesis", "Translation", "translate", "corpus_scores",
            "length_thirds", "ArticleSeq2Seq", "article_loss", "article_greedy"]
 
 ATTENTION = (None, "additive", "dot")
 
-
-# ------------------------------------------------------------------------------------ vocabulary
-class Vocab:
-    """Tokens ↔ ids. Ids 0–3 are always <pad>, <bos>, <eos>, <unk>, then tokens by frequency."""
-
-    def __init__(self, itos: Sequence[str]):
-        if tuple(itos[:4]) != SPECIAL_TOKENS:
-            raise ValueError(f"a vocabulary starts with {SPECIAL_TOKENS}, got {tuple(itos[:4])}")
-        self.itos = list(itos)
-        self.stoi = {t: i for i, t in enumerate(self.itos)}
-        if len(self.stoi) != len(self.itos):
-            raise ValueError("a vocabulary cannot list a token twice")
-        self.pad, self.bos, self.eos, self.unk = range(4)
-
-    @classmethod
-    def build(cls, token_lists: Iterable[Sequence[str]], min_count: int = 1) -> "Vocab":
-        counts = Counter(t for tokens in token_lists for t in tokens)
-        kept = sorted((t for t, c in counts.items() if c >= min_count and t not in SPECIAL_TOKENS),
-                      key=lambda t: (-counts[t], t))  # most frequent first; ties alphabetical
-        return cls([*SPECIAL_TOKENS, *kept])
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def __contains__(self, token: str) -> bool:
-        return token in self.stoi
-
-    def encode(self, tokens: Sequence[str]) -> list[int]:
-        return [self.stoi.get(t, self.unk) for t in tokens]
-
-    def decode(self, ids: Iterable[int], strip: bool = True) -> list[str]:
-        """Ids → tokens; with ``strip``, stop at <eos> and drop <pad>/<bos>."""
-        out = []
-        for i in ids:
-            tok = self.itos[int(i)]
-            if strip and tok == EOS:
-                break
-            if not (strip and tok in (PAD, BOS)):
-                out.append(tok)
-        return out
-
-    def unknown(self, tokens: Sequence[str]) -> list[str]:
-        return [t for t in tokens if t not in self.stoi]
-
-
-def detokenize(tokens: Sequence[str]) -> str:
-    """French tokens → text: a token ending in an apostrophe joins the next ("l'" "arbre" → "l'arbre")."""
-    text = ""
-    for t in tokens:
-        text += t if (not text or text.endswith("'")) else " " + t
-    return text
-
-
-def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None = None):
-    """Pairs → ``(src, src_len, tgt_in, tgt_out)``, padded with <pad> (id 0) to the longest sentence.
-
-    src: (N, T_src) English ids; src_len: (N,); tgt_in: (N, T_tgt) = <bos> + French ids;
-    tgt_out: (N, T_tgt) = French ids + <eos> — the same words shifted by one (teacher forcing).
-    :func:`seq2seq_loss` trims each batch to its own longest sentence, so the Trainer can slice
-    these tensors directly.
-    """
-    src = [src_vocab.encode(tokenize(p.en, "en")) for p in pairs]
-    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")) for p in pairs]
-    if not src:
-        raise ValueError("no pairs to encode")
-    if any(not s for s in src):
-        raise ValueError("an English sentence has no tokens; remove empty pairs first")
-    S = max(len(s) for s in src) if max_len is None else max_len
-    T = max(len(t) for t in tgt) + 1 if max_len is None else max_len + 1
-    x = torch.zeros(len(pairs), S, dtype=torch.long)  # (N, T_src), 0 = <pad>
-    y_in = torch.zeros(len(pairs), T, dtype=torch.long)  # (N, T_tgt)
-    y_out = torch.zeros(len(pairs), T, dtype=torch.long)
-    for i, (s, t) in enumerate(zip(src, tgt)):
-        s, t = s[:S], t[:T - 1]
-        x[i, :len(s)] = torch.tensor(s)
-        y_in[i, :len(t) + 1] = torch.tensor([tgt_vocab.bos, *t])
-        y_out[i, :len(t) + 1] = torch.tensor([*t, tgt_vocab.eos])
-    lengths = torch.tensor([min(len(s), S) for s in src])  # (N,)
-    return x, lengths, y_in, y_out
 
 
 # ------------------------------------------------------------------------------------------ model
@@ -479,7 +399,7 @@ class ArticleSeq2Seq(nn.Module):
 
     def __init__(self, src_vocab: Vocab, tgt_vocab: Vocab, hidden_size: int = 128):
         super().__init__()
-        from .seed import DecoderRNN, EncoderRNN
+        from ..models.seed import DecoderRNN, EncoderRNN
 
         self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
         self.V_src, self.V_tgt = len(src_vocab), len(tgt_vocab)
@@ -530,9 +450,6 @@ def load_pretrained(name: str = "translation", path=None):
 
     The model comes back in float32, in eval mode, with its vocabularies attached.
     """
-    from ..checkpoint import load_checkpoint
-    from ..paths import data_dir
-
     path = data_dir() / "checkpoints" / f"{name}.pt" if path is None else path
     meta = load_checkpoint(path)["meta"]
     model = Seq2Seq(Seq2SeqConfig(**meta["config"]), Vocab(meta["src_itos"]), Vocab(meta["tgt_itos"]))

@@ -21,21 +21,18 @@ English "you" is always "tu" and "you all" is "vous"; "they" and pronouns with a
 the masculine (French's default for an unknown group) unless ``pronoun_gender="random"``, which
 makes the English genuinely ambiguous (exact match can no longer reach 100 %).
 
-Tokens: :func:`tokenize` splits French after an apostrophe ("l'" "arbre"), so an attention map
-shows "l'" looking at "the". :func:`word_by_word` is the baseline a practitioner tries first.
+Tokens, vocabularies and tensors are in :mod:`.data`; the word-by-word baseline in :mod:`.baselines`.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 __all__ = ["PAD", "BOS", "EOS", "UNK", "SPECIAL_TOKENS", "Pair", "NounPhrase", "NOUNS", "ADJECTIVES",
            "VERBS", "IDIOMS", "PREPOSITIONS", "PRONOUNS", "HELD_OUT", "conjugate", "sentence", "generate_pairs",
-           "make_splits", "tokenize", "lexicon_dictionary", "word_by_word", "load_tatoeba_tsv"]
+           "make_splits"]
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
@@ -461,79 +458,3 @@ def make_splits(n_train: int, n_valid: int, n_test: int, seed: int = 0, held_out
     comp = _generate(n_comp, random.Random(f"{seed}:compositional"), o, True, seen, force=held_out) if held_out else []
     return {"train": pool[:n_train], "valid": pool[n_train:n_train + n_valid],
             "test": pool[n_train + n_valid:], "compositional": comp}
-
-
-# ------------------------------------------------------------------------------ tokens and baseline
-_TOKENS = {
-    "en": re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]"),  # keeps "don't" whole
-    "fr": re.compile(r"aujourd'hui|[^\W\d_]+(?:-[^\W\d_]+)*'?|\d+|[^\w\s]"),  # "l'arbre" → "l'" "arbre"
-}
-
-
-def tokenize(sentence: str, lang: str) -> list[str]:
-    """Lower-case tokens; punctuation on its own; French split after an apostrophe (j' aime, l' arbre)."""
-    if lang not in _TOKENS:
-        raise ValueError(f"lang must be 'en' or 'fr', got {lang!r}")
-    return _TOKENS[lang].findall(sentence.lower().replace("’", "'"))
-
-
-def lexicon_dictionary() -> dict[str, str]:
-    """The naive English → French word map of :func:`word_by_word`, built from the lexicon.
-
-    One French form per English word: nouns by number, adjectives masculine singular, "the" → "le",
-    "a" → "un", a verb's -s form → the il form and its bare form → the ils form (bare forms come
-    mostly with plural subjects); words that French does not need ("do", "does", "all", "for") map to "".
-    """
-    d = {"the": "le", "a": "un", "an": "un", "and": "et", "not": "pas", "do": "", "does": "", "all": "",
-         "am": "suis", "is": "est", "are": "sont", "to": "à", "for": "", ".": "."}
-    d |= {en: fr for en, (fr, _) in PRONOUNS.items() if en != "you all"}  # "you all" → "tu" + ""
-    for en, n in NOUNS.items():
-        d |= {en: n.fr, n.en_pl: n.fr_pl}
-    d |= {en: a.forms[0] for en, a in ADJECTIVES.items()} | IDIOMS
-    for en, v in VERBS.items():
-        if en != "be":
-            d |= {v.en_3sg.split()[0]: conjugate(v.fr, "il"), en.split()[0]: conjugate(v.fr, "ils")}
-    d |= {en.split()[0]: fr for en, (fr, _) in PREPOSITIONS.items()}  # "next to" → "à côté de" + "à"
-    return d
-
-
-def word_by_word(en_sentence: str, dictionary: dict[str, str] | None = None) -> str:
-    """Translate word by word: each English token through ``dictionary`` (default :func:`lexicon_dictionary`).
-
-    No reordering, agreement, elision or contraction ("the black cat" → "le noir chat"); an
-    unknown word is copied unchanged. The baseline any model must beat.
-    """
-    d = lexicon_dictionary() if dictionary is None else dictionary
-    return " ".join(w for w in (d.get(t, t) for t in tokenize(en_sentence, "en")) if w)
-
-
-def load_tatoeba_tsv(path, max_pairs: int | None = None) -> list[Pair]:
-    """Pairs from a Tatoeba/Anki export ("fra.txt": ``English<TAB>French[<TAB>attribution]`` per line).
-
-    Text is kept as written (use :func:`tokenize`); blank lines are skipped; features hold the
-    line number and attribution. The course never downloads this file.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no sentence-pair file at {path}. Download fra-eng.zip from "
-                                "https://www.manythings.org/anki/ and unzip fra.txt (the course never downloads it)")
-    if max_pairs is not None and (not isinstance(max_pairs, int) or max_pairs < 1):
-        raise ValueError(f"max_pairs must be a whole number ≥ 1 or None, got {max_pairs!r}")
-    pairs = []
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
-            except UnicodeDecodeError:
-                raise ValueError(f"{path}, line {lineno}: not UTF-8 text; re-save the file as UTF-8") from None
-            if not line.strip():
-                continue
-            cols = line.split("\t")
-            if len(cols) not in (2, 3) or not cols[0].strip() or not cols[1].strip():
-                raise ValueError(f"{path}, line {lineno}: expected 'English<TAB>French[<TAB>attribution]', "
-                                 f"got {len(cols)} column(s): {line[:60]!r}")
-            features = {"source": "tatoeba", "line": lineno, "attribution": cols[2].strip() if len(cols) == 3 else None}
-            pairs.append(Pair(cols[0].strip(), cols[1].strip(), features))
-            if max_pairs is not None and len(pairs) >= max_pairs:
-                break
-    return pairs

@@ -14,9 +14,9 @@ from __future__ import annotations
 import html
 from typing import NamedTuple
 
-from .models.translation import Translation, translate
-from .plots import figure, figure_html
-from .translation import EOS
+from ..plots import figure, figure_html
+from .grammar import EOS
+from .model import Translation, translate
 
 __all__ = ["attention_figure", "translate_view", "TranslateView", "TranslateWidget"]
 

@@ -1,0 +1,149 @@
+"""Tokens, vocabularies and (B, T) tensors for notebook 04 — and reading a Tatoeba/Anki file.
+
+    tokenize("je n'aime pas l'arbre .", "fr")             # ['je', "n'", 'aime', 'pas', "l'", 'arbre', '.']
+    src_vocab = Vocab.build(tokenize(p.en, "en") for p in pairs)
+    data = make_tensors(pairs, src_vocab, tgt_vocab)      # src, src_len, tgt_in, tgt_out
+
+:func:`tokenize` splits French after an apostrophe ("l'" "arbre"), so an attention map shows
+"l'" looking at "the". The sentence pairs themselves come from :mod:`.grammar`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import torch
+
+from .grammar import BOS, EOS, PAD, SPECIAL_TOKENS, Pair
+
+__all__ = ["tokenize", "detokenize", "Vocab", "make_tensors", "load_tatoeba_tsv"]
+
+_TOKENS = {
+    "en": re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]"),  # keeps "don't" whole
+    "fr": re.compile(r"aujourd'hui|[^\W\d_]+(?:-[^\W\d_]+)*'?|\d+|[^\w\s]"),  # "l'arbre" → "l'" "arbre"
+}
+
+
+def tokenize(sentence: str, lang: str) -> list[str]:
+    """Lower-case tokens; punctuation on its own; French split after an apostrophe (j' aime, l' arbre)."""
+    if lang not in _TOKENS:
+        raise ValueError(f"lang must be 'en' or 'fr', got {lang!r}")
+    return _TOKENS[lang].findall(sentence.lower().replace("’", "'"))
+
+
+
+def detokenize(tokens: Sequence[str]) -> str:
+    """French tokens → text: a token ending in an apostrophe joins the next ("l'" "arbre" → "l'arbre")."""
+    text = ""
+    for t in tokens:
+        text += t if (not text or text.endswith("'")) else " " + t
+    return text
+
+
+
+class Vocab:
+    """Tokens ↔ ids. Ids 0–3 are always <pad>, <bos>, <eos>, <unk>, then tokens by frequency."""
+
+    def __init__(self, itos: Sequence[str]):
+        if tuple(itos[:4]) != SPECIAL_TOKENS:
+            raise ValueError(f"a vocabulary starts with {SPECIAL_TOKENS}, got {tuple(itos[:4])}")
+        self.itos = list(itos)
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+        if len(self.stoi) != len(self.itos):
+            raise ValueError("a vocabulary cannot list a token twice")
+        self.pad, self.bos, self.eos, self.unk = range(4)
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]], min_count: int = 1) -> "Vocab":
+        counts = Counter(t for tokens in token_lists for t in tokens)
+        kept = sorted((t for t, c in counts.items() if c >= min_count and t not in SPECIAL_TOKENS),
+                      key=lambda t: (-counts[t], t))  # most frequent first; ties alphabetical
+        return cls([*SPECIAL_TOKENS, *kept])
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.stoi
+
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        return [self.stoi.get(t, self.unk) for t in tokens]
+
+    def decode(self, ids: Iterable[int], strip: bool = True) -> list[str]:
+        """Ids → tokens; with ``strip``, stop at <eos> and drop <pad>/<bos>."""
+        out = []
+        for i in ids:
+            tok = self.itos[int(i)]
+            if strip and tok == EOS:
+                break
+            if not (strip and tok in (PAD, BOS)):
+                out.append(tok)
+        return out
+
+    def unknown(self, tokens: Sequence[str]) -> list[str]:
+        return [t for t in tokens if t not in self.stoi]
+
+
+
+def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None = None):
+    """Pairs → ``(src, src_len, tgt_in, tgt_out)``, padded with <pad> (id 0) to the longest sentence.
+
+    src: (N, T_src) English ids; src_len: (N,); tgt_in: (N, T_tgt) = <bos> + French ids;
+    tgt_out: (N, T_tgt) = French ids + <eos> — the same words shifted by one (teacher forcing).
+    :func:`seq2seq_loss` trims each batch to its own longest sentence, so the Trainer can slice
+    these tensors directly.
+    """
+    src = [src_vocab.encode(tokenize(p.en, "en")) for p in pairs]
+    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")) for p in pairs]
+    if not src:
+        raise ValueError("no pairs to encode")
+    if any(not s for s in src):
+        raise ValueError("an English sentence has no tokens; remove empty pairs first")
+    S = max(len(s) for s in src) if max_len is None else max_len
+    T = max(len(t) for t in tgt) + 1 if max_len is None else max_len + 1
+    x = torch.zeros(len(pairs), S, dtype=torch.long)  # (N, T_src), 0 = <pad>
+    y_in = torch.zeros(len(pairs), T, dtype=torch.long)  # (N, T_tgt)
+    y_out = torch.zeros(len(pairs), T, dtype=torch.long)
+    for i, (s, t) in enumerate(zip(src, tgt)):
+        s, t = s[:S], t[:T - 1]
+        x[i, :len(s)] = torch.tensor(s)
+        y_in[i, :len(t) + 1] = torch.tensor([tgt_vocab.bos, *t])
+        y_out[i, :len(t) + 1] = torch.tensor([*t, tgt_vocab.eos])
+    lengths = torch.tensor([min(len(s), S) for s in src])  # (N,)
+    return x, lengths, y_in, y_out
+
+
+
+def load_tatoeba_tsv(path, max_pairs: int | None = None) -> list[Pair]:
+    """Pairs from a Tatoeba/Anki export ("fra.txt": ``English<TAB>French[<TAB>attribution]`` per line).
+
+    Text is kept as written (use :func:`tokenize`); blank lines are skipped; features hold the
+    line number and attribution. The course never downloads this file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no sentence-pair file at {path}. Download fra-eng.zip from "
+                                "https://www.manythings.org/anki/ and unzip fra.txt (the course never downloads it)")
+    if max_pairs is not None and (not isinstance(max_pairs, int) or max_pairs < 1):
+        raise ValueError(f"max_pairs must be a whole number ≥ 1 or None, got {max_pairs!r}")
+    pairs = []
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+            except UnicodeDecodeError:
+                raise ValueError(f"{path}, line {lineno}: not UTF-8 text; re-save the file as UTF-8") from None
+            if not line.strip():
+                continue
+            cols = line.split("\t")
+            if len(cols) not in (2, 3) or not cols[0].strip() or not cols[1].strip():
+                raise ValueError(f"{path}, line {lineno}: expected 'English<TAB>French[<TAB>attribution]', "
+                                 f"got {len(cols)} column(s): {line[:60]!r}")
+            features = {"source": "tatoeba", "line": lineno, "attribution": cols[2].strip() if len(cols) == 3 else None}
+            pairs.append(Pair(cols[0].strip(), cols[1].strip(), features))
+            if max_pairs is not None and len(pairs) >= max_pairs:
+                break
+    return pairs
