@@ -10,9 +10,11 @@ import pytest
 import torch
 from torch import nn
 
-import rnn_course.exercises as exercises
 import rnn_course.series as S
 from rnn_course.exercises import EXERCISES, check, solution
+from rnn_course.exercises import core
+from rnn_course.exercises.core import KEYED_HEADING, Exercise
+from rnn_course.paths import project_root
 from rnn_course.series import Scaler
 
 
@@ -22,15 +24,6 @@ def true_hn_shape():
 
 
 CORRECT = {
-    "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
-    "09-allreduce-ms": __import__("rnn_course.scaling", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
-    "09-lost-steps": 437 - 400,
-    "07-ctc-decode": "one",
-    "07-output-frames": 63,
-    "07-snr-db": lambda clean, noisy: 10 * math.log10(float((clean ** 2).mean()) / float(((noisy - clean) ** 2).mean())),
-    "08-receptive-field": __import__("rnn_course.models.tcn", fromlist=["TCNConfig"]).TCNConfig(
-        vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
-    "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
     "01-h_n-shape": true_hn_shape(),
     "01-last-step": lambda out: out[:, -1],
     "01-lstm-params": sum(p.numel() for p in nn.LSTM(3, 5).parameters()),
@@ -46,20 +39,20 @@ CORRECT = {
     "05-fit-scaler": lambda prices, train_end: Scaler().fit(prices[:train_end]),
     "06-naive-position": 3360 + 30 - 7 * 48,
     "06-daily-profile": lambda load: load.groupby(load.index.time).mean(),
+    "07-ctc-decode": "one",
+    "07-output-frames": 63,
+    "07-snr-db": lambda clean, noisy: 10 * math.log10(float((clean ** 2).mean()) / float(((noisy - clean) ** 2).mean())),
+    "08-receptive-field": __import__("rnn_course.models.tcn", fromlist=["TCNConfig"]).TCNConfig(
+        vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
+    "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
+    "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
+    "09-allreduce-ms": __import__("rnn_course.scaling", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
+    "09-lost-steps": 437 - 400,
     "10-majority-accuracy": 400 / 1200,  # 400 test passages per genre; majority = history
     "10-masked-mean": lambda out, lengths: ((out * (torch.arange(out.shape[1])[None, :] < lengths[:, None])[..., None]).sum(1)
                                             / lengths[:, None]),
 }
 WRONG = {
-    "09-shard-size": (96 // 2, "machines only"),
-    "09-allreduce-ms": (25e6 * 4 * 8 / 10e9 * 1e3, "2·\\(W−1\\)/W"),
-    "09-lost-steps": (450 - 437, "last snapshot written"),
-    "07-ctc-decode": ("oonnee", "repeats"),
-    "07-output-frames": (251, "halve"),
-    "07-snr-db": (lambda clean, noisy: 10 * math.log10(float(abs(clean).mean()) / float(abs(noisy - clean).mean())),
-                  "amplitude|got"),
-    "08-receptive-field": (11, "dilations double"),
-    "08-state-bytes": (2000 * 256 * 4, "KV cache"),
     "01-h_n-shape": ((3, 4, 16), "never batch-first"),
     "01-last-step": (lambda out: out[-1], "last sample"),
     "01-lstm-params": (sum(p.numel() for p in nn.RNN(3, 5).parameters()), "four"),
@@ -75,6 +68,15 @@ WRONG = {
     "05-fit-scaler": (lambda prices, train_end: Scaler().fit(prices), "saw all the prices"),
     "06-naive-position": (3360 + 30 - 48, "daily"),
     "06-daily-profile": (lambda load: load.groupby(load.index.hour).mean(), "mean per hour"),
+    "07-ctc-decode": ("oonnee", "repeats"),
+    "07-output-frames": (251, "halve"),
+    "07-snr-db": (lambda clean, noisy: 10 * math.log10(float(abs(clean).mean()) / float(abs(noisy - clean).mean())),
+                  "amplitude|got"),
+    "08-receptive-field": (11, "dilations double"),
+    "08-state-bytes": (2000 * 256 * 4, "KV cache"),
+    "09-shard-size": (96 // 2, "machines only"),
+    "09-allreduce-ms": (25e6 * 4 * 8 / 10e9 * 1e3, "2·\\(W−1\\)/W"),
+    "09-lost-steps": (450 - 437, "last snapshot written"),
     "10-majority-accuracy": (3600 / 7600, "training passages"),
     "10-masked-mean": (lambda out, lengths: out.mean(1), "padded steps too"),
 }
@@ -163,7 +165,7 @@ def test_the_shared_guard_turns_a_checker_crash_into_feedback(monkeypatch):
     def crashing_judge(answer):
         raise RuntimeError("The size of tensor a (3) must match the size of tensor b (6)")
 
-    monkeypatch.setitem(EXERCISES, "01-h_n-shape", exercises.Exercise(1, "a nudge.", crashing_judge))
+    monkeypatch.setitem(EXERCISES, "01-h_n-shape", Exercise(1, "a nudge.", crashing_judge))
     fb = check("01-h_n-shape", (4, 3, 16))
     assert fb.status == "wrong" and "could not be checked" in fb.message and "RuntimeError" in fb.message
 
@@ -274,6 +276,8 @@ def test_other_wrong_answers_are_named_for_what_they_are(name, answer, explanati
 
 # --- hints in two steps: a nudge, then the worked answer on request ------------------------------
 
+SOLUTIONS = project_root() / "notebooks" / "solutions"
+
 CALL_OR_INDEX = re.compile(r"[\w\])]\([^)]|\w\[")  # f(x), a[i]: code; f() or a bare name is fine
 
 
@@ -313,8 +317,41 @@ def test_an_unanswered_exercise_gets_the_nudge_and_the_way_to_the_solution(name)
 @pytest.mark.parametrize("name", sorted(EXERCISES))
 def test_solution_shows_the_worked_answer_with_code(name):
     sol = solution(name)
-    assert sol.markdown.startswith(f"## {EXERCISES[name].number}") and solution_code(name)
+    assert sol.markdown.startswith(f"## {EXERCISES[name].number}. ") and solution_code(name)
+    assert sol.markdown.splitlines()[0].endswith(f"`{name}`")
     assert sol._repr_markdown_() == sol.markdown
+
+
+def test_every_exercise_key_heads_one_worked_answer_in_its_notebooks_file_and_no_other_key_does():
+    headed = [(key, path.name) for path in sorted(SOLUTIONS.glob("*.md"))
+              for key in KEYED_HEADING.findall(path.read_text())]
+    keys = [key for key, _ in headed]
+    assert sorted(keys) == sorted(EXERCISES), (
+        f"registered but no heading: {sorted(set(EXERCISES) - set(keys))}; "
+        f"a heading but not registered: {sorted(set(keys) - set(EXERCISES))}; "
+        f"headed twice: {sorted({k for k in keys if keys.count(k) > 1})}")
+    assert all(file.startswith(key[:2] + "_") for key, file in headed)
+
+
+def test_solution_finds_its_section_by_the_key_in_the_heading_not_by_number(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks" / "solutions"
+    folder.mkdir(parents=True)
+    (folder / "01_sequences_and_shapes.md").write_text(
+        "# Solutions\n\n## 1. An open question\n\nanything\n\n"
+        "## 1. h_n · `01-h_n-shape`\n\n(4, 3, 16)\n")
+    monkeypatch.setattr(core, "project_root", lambda: tmp_path)
+    assert solution("01-h_n-shape").markdown.startswith("## 1. h_n · `01-h_n-shape`\n\n(4, 3, 16)")
+    assert "See exercise 2" in solution("01-last-step").markdown  # no heading names it
+
+
+def test_exercises_are_registered_in_notebook_order():
+    assert list(EXERCISES) == sorted(EXERCISES, key=lambda key: (key[:2], EXERCISES[key].number))
+
+
+def test_a_key_registered_twice_is_refused(monkeypatch):
+    monkeypatch.setattr(core, "EXERCISES", dict(EXERCISES))
+    with pytest.raises(ValueError, match="registered twice"):
+        core.exercise("01-h_n-shape", 1, "a nudge.")(lambda answer: (True, ""))
 
 
 NEEDS_THE_NOTEBOOK = {"10-majority-accuracy"}  # its solution reads `data` from the notebook's picker
