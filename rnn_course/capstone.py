@@ -240,7 +240,7 @@ class ForecastTask(_Task):
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: SeriesData):
-        from .series import Scaler, make_windows, windows_at
+        from .forecast.data import Scaler, make_windows, windows_at
 
         self.data = data
         frame = data.frame
@@ -263,12 +263,12 @@ class ForecastTask(_Task):
         self.errors = None  # the RNN's test errors, kept by evaluate() for noise_band()
 
     def loss(self, model, batch):
-        from .models.forecast import mse_loss
+        from .forecast.model import mse_loss
 
         return mse_loss(model, batch)
 
     def model(self, **options):
-        from .models.forecast import ReturnLSTM
+        from .forecast.model import ReturnLSTM
 
         return ReturnLSTM(n_features=self.z.shape[1], **{"hidden_size": 32, **options})
 
@@ -278,13 +278,13 @@ class ForecastTask(_Task):
     diagnose_options = {"causal": True}
 
     def _scores(self, pred) -> dict:
-        from .series import mae, rmse
+        from .forecast.evaluation import mae, rmse
 
         truth = self.values[self.origins["test"], 0]
         return {"rmse": rmse(truth, pred), "mae": mae(truth, pred)}
 
     def baselines(self) -> dict:
-        from .series import persistence, seasonal_naive
+        from .forecast.baselines import persistence, seasonal_naive
 
         target, o = self.values[:, 0], self.origins["test"]
         out = {"persistence": self._scores(persistence(target, o, 1)[:, 0]),
@@ -296,7 +296,7 @@ class ForecastTask(_Task):
 
     @torch.no_grad()
     def evaluate(self, model) -> dict:
-        from .series import windows_at
+        from .forecast.data import windows_at
 
         model.eval()
         pred = model(windows_at(self.z, self.origins["test"], self.window))[:, 0].numpy()

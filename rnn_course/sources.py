@@ -195,7 +195,7 @@ def _course_pairs() -> PairsData:
 
 
 def _course_series(which: str) -> SeriesData:
-    from .series import load_msft, load_taylor
+    from .forecast.data import load_msft, load_taylor
 
     if which == "msft":
         frame = np.log(load_msft()[["close"]]).diff().dropna().rename(columns={"close": "log_return"})
@@ -331,9 +331,9 @@ def load_csv_series(path, time_column: str | None = None, value_columns=None) ->
     The timestamp column is ``time_column`` or, if not given, the first column whose name is
     date/time-like or whose every value parses as a date. Value columns: ``value_columns`` or
     every numeric column. Rows are sorted by time; gaps and duplicates are reported (see
-    :func:`rnn_course.series.check_series`).
+    :func:`rnn_course.forecast.data.check_series`).
     """
-    from .series import check_series
+    from .forecast.data import check_series
 
     p = _existing(path, "CSV time series")
     try:

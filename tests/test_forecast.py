@@ -1,11 +1,11 @@
-"""rnn_course.models.forecast (05, 06) and rnn_course.plots: shapes, decoding, residuals, figures."""
+"""rnn_course.forecast.model (05, 06) and rnn_course.forecast.views: shapes, decoding, residuals, figures."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from rnn_course.models.forecast import (LoadConfig, LoadForecaster, ReturnLSTM, direct_loss, mse_loss,
+from rnn_course.forecast.model import (LoadConfig, LoadForecaster, ReturnLSTM, direct_loss, mse_loss,
                                         next_step_loss, num_parameters, time_first_mse_loss)
 from rnn_course.models.seed import LSTMPredictor
 from rnn_course.shapes import diagnose
@@ -137,20 +137,20 @@ def week():
 def test_plots_return_figures(week):
     from matplotlib.figure import Figure
 
-    from rnn_course import plots
+    from rnn_course.forecast import views
 
     truth = np.full((3, 48), 100.0)
     figs = [
-        plots.seasonal_profiles(week),
-        plots.price_vs_prediction(week.index[:60], week.to_numpy()[:60], week.to_numpy()[:60] + 1, zoom=20),
-        plots.forecast_vs_truth(week.index[:48], truth[0], {"model": truth[0] + 1}),
-        plots.error_by_horizon(truth, {"model": truth + 1, "other": truth * 1.1}),
+        views.seasonal_profiles(week),
+        views.price_vs_prediction(week.index[:60], week.to_numpy()[:60], week.to_numpy()[:60] + 1, zoom=20),
+        views.forecast_vs_truth(week.index[:48], truth[0], {"model": truth[0] + 1}),
+        views.error_by_horizon(truth, {"model": truth + 1, "other": truth * 1.1}),
     ]
     assert all(isinstance(f, Figure) for f in figs)
 
 
 def test_error_by_horizon_plots_the_mape_of_each_step():
-    from rnn_course.plots import error_by_horizon
+    from rnn_course.forecast.views import error_by_horizon
 
     truth = np.full((2, 4), 100.0)
     pred = truth + np.array([1.0, 2.0, 3.0, 4.0])  # 1 %, 2 %, 3 %, 4 %

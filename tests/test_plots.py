@@ -14,8 +14,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from rnn_course import plots
-from rnn_course.plots import (as_html, date_axis, error_by_horizon, figure, forecast_vs_truth, log_axis,
-                              model_colour, price_vs_prediction)
+from rnn_course.forecast.views import error_by_horizon, forecast_vs_truth, price_vs_prediction
+from rnn_course.plots import as_html, date_axis, figure, log_axis, model_colour
 
 PACKAGE = Path(plots.__file__).parent
 
@@ -29,6 +29,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 shell = InteractiveShell.instance()
 from rnn_course import plots, History
+from rnn_course.forecast import views
 from rnn_course.dashboard import curve_figure
 from rnn_course.language.views import NextWords, bar_chart
 from rnn_course.translation.views import attention_figure
@@ -38,11 +39,11 @@ days = pd.date_range("2015-01-01", periods=60, freq="B")
 truth = np.linspace(100, 200, 96).reshape(2, 48)
 figures = {
     "plots.figure": plots.figure(3, 2)[0],
-    "plots.seasonal_profiles": plots.seasonal_profiles(load),
-    "plots.price_vs_prediction": plots.price_vs_prediction(days, np.arange(60.0), np.arange(60.0) + 1),
-    "plots.forecast_vs_truth": plots.forecast_vs_truth(load.index[:48], truth[0], {"LSTM direct": truth[0] + 1}),
-    "plots.error_by_horizon": plots.error_by_horizon(truth, {"LSTM direct": truth * 1.05}),
-    "lm_tools.bar_chart": bar_chart(NextWords(["mat", "cat"], [0.6, 0.3])),
+    "forecast.views.seasonal_profiles": views.seasonal_profiles(load),
+    "forecast.views.price_vs_prediction": views.price_vs_prediction(days, np.arange(60.0), np.arange(60.0) + 1),
+    "forecast.views.forecast_vs_truth": views.forecast_vs_truth(load.index[:48], truth[0], {"LSTM direct": truth[0] + 1}),
+    "forecast.views.error_by_horizon": views.error_by_horizon(truth, {"LSTM direct": truth * 1.05}),
+    "language.views.bar_chart": bar_chart(NextWords(["mat", "cat"], [0.6, 0.3])),
     "translation.views.attention_figure": attention_figure(["a", "b"], ["x"], torch.full((2, 2), 0.5)),
     "dashboard.curve_figure": curve_figure(History([1, 2, 3], [3.0, 2.0, 1.0], [3], [1.5])),
 }

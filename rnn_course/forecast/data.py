@@ -1,5 +1,6 @@
-"""Time series for notebooks 05 (stock prices) and 06 (electricity load): data, windows,
-splits by time, walk-forward evaluation, honest baselines and metrics.
+"""Time series for notebooks 05 (stock prices) and 06 (electricity load): the data, windows, scaling
+and calendar features. Splits, walk-forward evaluation and metrics are in :mod:`.evaluation`, the
+baselines in :mod:`.baselines`, the models in :mod:`.model`, the plots in :mod:`.views`.
 
     load = load_taylor()                          # Series "load_mw", every 30 min, 4,032 points (12 weeks)
     split = time_split(load, train_end=0.75, valid_end=0.875)   # by time, never shuffled
@@ -24,25 +25,16 @@ ships in ``data/timeseries/`` (see data/README.md and scripts/extract_timeseries
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
-from .paths import data_dir
+from ..paths import data_dir
 
-__all__ = [
-    "load_msft", "load_taylor", "check_series",
-    "make_windows", "windows_at", "targets_at",
-    "TimeSplit", "time_split", "walk_forward_origins", "walk_forward",
-    "Scaler",
-    "persistence", "drift", "seasonal_naive", "exp_smoothing_forecast",
-    "mae", "rmse", "mape", "direction_accuracy", "diebold_mariano",
-    "calendar_features",
-]
+__all__ = ["load_msft", "load_taylor", "check_series", "make_windows", "windows_at", "targets_at", "Scaler",
+           "calendar_features"]
 
 TAYLOR_FREQ = "30min"
 
@@ -311,136 +303,6 @@ def _check_horizon(horizon) -> None:
         raise ValueError(f"a horizon of {horizon!r} predicts nothing: horizon (H) must be a whole number ≥ 1")
 
 
-# --------------------------------------------------------------------------- splits and walk-forward
-
-@dataclass(frozen=True)
-class TimeSplit:
-    """Positions of a series split by time: train ``[0, train_end)``, valid ``[train_end, valid_end)``,
-    test ``[valid_end, n)``. Never shuffled: everything in valid comes after all of train."""
-
-    n: int
-    train_end: int
-    valid_end: int
-    index: pd.DatetimeIndex | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def train(self) -> slice:
-        return slice(0, self.train_end)
-
-    @property
-    def valid(self) -> slice:
-        return slice(self.train_end, self.valid_end)
-
-    @property
-    def test(self) -> slice:
-        return slice(self.valid_end, self.n)
-
-    def sizes(self) -> dict[str, int]:
-        return {"train": self.train_end, "valid": self.valid_end - self.train_end, "test": self.n - self.valid_end}
-
-    def __str__(self) -> str:
-        lines = []
-        for name in ("train", "valid", "test"):
-            part = getattr(self, name)
-            span = f"positions {part.start}–{part.stop - 1}"
-            if self.index is not None:
-                span += f"  ({self.index[part.start]} … {self.index[part.stop - 1]})"
-            lines.append(f"{name:5s} {part.stop - part.start:>7,} steps  {span}")
-        return "\n".join(lines)
-
-
-def _position(bound, n: int, index: pd.DatetimeIndex | None, name: str) -> int:
-    if isinstance(bound, bool):
-        raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
-    if _whole(bound):
-        return int(bound)
-    if isinstance(bound, float):
-        if not 0 < bound < 1:
-            raise ValueError(f"{name}={bound}: a fraction must lie between 0 and 1 (e.g. 0.7); "
-                             "for a position pass a whole number")
-        return int(math.floor(bound * n))
-    if isinstance(bound, (str, pd.Timestamp, np.datetime64)) or hasattr(bound, "year"):
-        if index is None:
-            raise ValueError(f"{name}={bound!r} is a date, which needs a DatetimeIndex (pass the Series or "
-                             "its index, not a length)")
-        return int(index.searchsorted(pd.Timestamp(bound), side="left"))
-    raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
-
-
-def time_split(index_or_len, train_end, valid_end) -> TimeSplit:
-    """Split a series by time into train, valid and test.
-
-    ``index_or_len``: a length, a DatetimeIndex, or a Series/DataFrame (its index is used).
-    Each bound is a position (``2688``), a fraction of the length (``0.7``: floor(0.7·n)), or,
-    with a DatetimeIndex, a date (``"2000-07-31"``: the part *ends before* that time).
-    Every part must be non-empty.
-    """
-    index = None
-    if _whole(index_or_len):
-        n = int(index_or_len)
-    else:
-        if isinstance(index_or_len, (pd.Series, pd.DataFrame)):
-            index_or_len = index_or_len.index
-        n = len(index_or_len)
-        if isinstance(index_or_len, pd.DatetimeIndex):
-            index = index_or_len
-    if n < 3:
-        raise ValueError(f"a series of {n} steps cannot be split into train, valid and test")
-    a = _position(train_end, n, index, "train_end")
-    b = _position(valid_end, n, index, "valid_end")
-    if not 0 < a < b < n:
-        raise ValueError(f"the split needs 0 < train_end < valid_end < n so that every part is non-empty; "
-                         f"got train_end={a}, valid_end={b}, n={n}")
-    return TimeSplit(n, a, b, index)
-
-
-def walk_forward_origins(n, *, first_origin: int, step: int, horizon: int) -> list[int]:
-    """Forecast origins first_origin, first_origin + step, … — every one whose horizon fits in the series.
-
-    ``n``: the series length (or the series). At origin o a forecast may use positions < o
-    and is scored on positions o … o + horizon − 1, so the last origin is at most n − horizon.
-    With ``step == horizon`` the scored stretches tile the test period without overlap.
-    """
-    if not _whole(n):
-        n = len(n)
-    for name, v in (("first_origin", first_origin), ("step", step), ("horizon", horizon)):
-        if not _whole(v):
-            raise ValueError(f"{name} must be a whole number, got {v!r}")
-    if first_origin < 1:
-        raise ValueError(f"first_origin must be ≥ 1 (a forecast needs some past), got {first_origin}")
-    if step < 1:
-        raise ValueError(f"step must be ≥ 1, got {step}")
-    _check_horizon(horizon)
-    if first_origin + horizon > n:
-        raise ValueError(f"no origin fits: first_origin={first_origin} plus horizon={horizon} runs past the "
-                         f"end of the series (n={n}); start earlier or forecast fewer steps")
-    return list(range(int(first_origin), int(n) - int(horizon) + 1, int(step)))
-
-
-def walk_forward(series, origins, horizon: int, forecast: Callable[[np.ndarray, int], Sequence[float]]
-                 ) -> np.ndarray:
-    """Run ``forecast(past, horizon)`` at every origin; return the forecasts, (O, H) float64.
-
-    ``past`` is a *read-only* float64 array of ``series[:o]`` — the data before the origin and
-    nothing else — so a forecaster cannot peek at the values it is scored on. ``forecast`` must
-    return ``horizon`` numbers. Use it for forecasters that refit at each origin:
-
-        walk_forward(load, origins, 48, lambda past, h: exp_smoothing_forecast(past, h, 336))
-    """
-    arr = _series_1d(series)
-    _check_horizon(horizon)
-    o = _origin_array(origins, len(arr), need_before=1, need_after=0, what="a forecast")
-    out = np.empty((len(o), horizon))
-    for k, origin in enumerate(o.tolist()):
-        past = arr[:origin].view()
-        past.flags.writeable = False
-        pred = np.asarray(forecast(past, horizon), dtype=np.float64)
-        if pred.shape != (horizon,):
-            raise ValueError(f"forecast(past, horizon) returned shape {pred.shape} at origin {origin}; "
-                             f"it must return {horizon} values, shape ({horizon},)")
-        out[k] = pred
-    return out
-
 
 # --------------------------------------------------------------------------- scaling
 
@@ -521,189 +383,6 @@ class Scaler:
             raise ValueError(f"column {j!r} does not exist: the scaler has {len(self.mean)} columns")
         return Scaler(float(self.mean[j]), float(self.std[j]))
 
-
-# --------------------------------------------------------------------------- baselines
-
-def persistence(series, origins, horizon: int) -> np.ndarray:
-    """The last value before each origin, repeated: (O, H) float64. For prices, a random walk."""
-    arr = _series_1d(series)
-    _check_horizon(horizon)
-    o = _origin_array(origins, len(arr), need_before=1, need_after=0, what="persistence")
-    return np.repeat(arr[o - 1][:, None], horizon, axis=1)
-
-
-def drift(series, origins, horizon: int, *, train_end: int) -> np.ndarray:
-    """Random walk with drift: the last value plus h times the average step of the training data.
-
-    slope = (series[train_end − 1] − series[0]) / (train_end − 1), estimated on the training
-    part only; forecast h steps ahead of origin o = series[o − 1] + h · slope, h = 1 … H.
-    Every origin must be ≥ train_end, so the slope never uses data from after an origin.
-    (For prices, apply it to log prices to get a constant growth *rate*.)
-    """
-    arr = _series_1d(series)
-    _check_horizon(horizon)
-    if not _whole(train_end) or not 2 <= train_end <= len(arr):
-        raise ValueError(f"train_end must be a position between 2 and {len(arr)} (the slope needs two "
-                         f"training values), got {train_end!r}")
-    o = _origin_array(origins, len(arr), need_before=train_end, need_after=0,
-                      what=f"drift estimated on series[:{train_end}]")
-    slope = (arr[train_end - 1] - arr[0]) / (train_end - 1)
-    return arr[o - 1][:, None] + slope * np.arange(1, horizon + 1)[None, :]
-
-
-def seasonal_naive(series, origins, horizon: int, season: int) -> np.ndarray:
-    """The value one season earlier: (O, H) float64.
-
-    The forecast for position t = o + h is the last observed value at the same point of the
-    season, series[t − season·k] with the smallest k that lands before the origin (k = 1
-    while h < season). Half-hourly data: season=48 is "same time yesterday", season=336
-    "same time last week".
-    """
-    arr = _series_1d(series)
-    _check_horizon(horizon)
-    if not _whole(season) or season < 1:
-        raise ValueError(f"season must be a whole number of steps ≥ 1 (48: a day of half-hours), got {season!r}")
-    o = _origin_array(origins, len(arr), need_before=season, need_after=0, what=f"a season of {season}")
-    h = np.arange(horizon)
-    return arr[o[:, None] + h[None, :] - season * (h[None, :] // season + 1)]
-
-
-def exp_smoothing_forecast(train_series, horizon: int, seasonal_periods: int | None = None, *,
-                           trend: str | None = None, damped_trend: bool = False) -> np.ndarray:
-    """Holt–Winters exponential smoothing (statsmodels' ``ExponentialSmoothing``), fitted on
-    ``train_series`` and forecast ``horizon`` steps past its end: (H,) float64.
-
-    ``seasonal_periods``: the season length (48 or 336 for half-hourly load), or None for no
-    seasonality. ``trend``: None, "add" or "mul". Seasonality is additive; its initial state
-    uses statsmodels' "heuristic" initialisation (fast, and the only practical choice for a
-    336-step season); without seasonality the initial state is estimated. To evaluate on
-    walk-forward origins, refit at each one:
-    ``walk_forward(series, origins, H, lambda past, h: exp_smoothing_forecast(past, h, 336))``.
-    """
-    try:
-        from statsmodels.tsa.holtwinters import ExponentialSmoothing
-    except ImportError:
-        raise ImportError("exp_smoothing_forecast needs statsmodels: `pip install statsmodels` "
-                          "(the course pins its version in pyproject.toml)") from None
-    arr = _series_1d(train_series, "train_series")
-    _check_horizon(horizon)
-    if trend not in (None, "add", "mul"):
-        raise ValueError(f"trend must be None, 'add' or 'mul', got {trend!r}")
-    if seasonal_periods is not None:
-        if not _whole(seasonal_periods) or seasonal_periods < 2:
-            raise ValueError(f"seasonal_periods must be a whole number ≥ 2 or None, got {seasonal_periods!r}")
-        need = max(2 * seasonal_periods, 10 + 2 * (seasonal_periods // 2))
-        if len(arr) < need:
-            raise ValueError(f"a season of {seasonal_periods} steps needs at least {need} training values "
-                             f"(two full seasons), got {len(arr)}")
-    elif len(arr) < 10:
-        raise ValueError(f"exponential smoothing needs at least 10 training values, got {len(arr)}")
-    model = ExponentialSmoothing(
-        arr, trend=trend, damped_trend=damped_trend,
-        seasonal="add" if seasonal_periods else None, seasonal_periods=seasonal_periods,
-        initialization_method="heuristic" if seasonal_periods else "estimated",
-    )
-    return np.asarray(model.fit().forecast(horizon), dtype=np.float64)
-
-
-# --------------------------------------------------------------------------- metrics
-
-def _pair(y_true, y_pred, names=("y_true", "y_pred")) -> tuple[np.ndarray, np.ndarray]:
-    a, b = _numpy(y_true, names[0]), _numpy(y_pred, names[1])
-    if a.shape != b.shape:
-        raise ValueError(f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}: "
-                         "compare forecasts and truth on the same origins and horizon")
-    if a.size == 0:
-        raise ValueError("nothing to score: the arrays are empty")
-    for name, x in zip(names, (a, b)):
-        if not np.isfinite(x).all():
-            raise ValueError(f"{name} has missing or infinite values: drop or fill them first "
-                             "(returns from .pct_change() or .diff() start with a NaN)")
-    return a, b
-
-
-def mae(y_true, y_pred) -> float:
-    """Mean absolute error, in the units of the series."""
-    a, b = _pair(y_true, y_pred)
-    return float(np.mean(np.abs(a - b)))
-
-
-def rmse(y_true, y_pred) -> float:
-    """Root mean squared error, in the units of the series."""
-    a, b = _pair(y_true, y_pred)
-    return float(np.sqrt(np.mean((a - b) ** 2)))
-
-
-def mape(y_true, y_pred) -> float:
-    """Mean absolute percentage error, in percent: 100 · mean(|y_true − y_pred| / |y_true|)."""
-    a, b = _pair(y_true, y_pred)
-    zeros = np.flatnonzero(a.reshape(-1) == 0)
-    if len(zeros):
-        raise ValueError(f"MAPE divides by the true values, and {len(zeros)} of them are 0 (first at flat "
-                         f"position {zeros[0]}): use mae or rmse for this series")
-    return float(100 * np.mean(np.abs((a - b) / a)))
-
-
-def direction_accuracy(pred_returns, true_returns) -> float:
-    """Share of steps where the predicted return has the same sign as the true one (0 … 1).
-
-    Note the order: predictions first. Steps where the true return is exactly 0 (no move)
-    are left out; a predicted return of 0 counts as wrong on every other step — so
-    persistence (always 0) scores 0, and "always up" is the baseline to beat.
-    """
-    pred, true = _pair(pred_returns, true_returns, ("pred_returns", "true_returns"))
-    moved = true != 0
-    if not moved.any():
-        raise ValueError("every true return is 0: there is no direction to predict")
-    return float(np.mean(np.sign(pred[moved]) == np.sign(true[moved])))
-
-
-def diebold_mariano(errors_a, errors_b, horizon: int = 1, power: int = 2) -> tuple[float, float]:
-    """Diebold–Mariano test of equal forecast accuracy, with the Harvey–Leybourne–Newbold
-    small-sample correction: returns (statistic, two-sided p-value).
-
-    ``errors_a``, ``errors_b``: (O,) forecast errors (truth − forecast) of models A and B on the
-    same targets, in time order (for multi-step forecasts pass one lead time, e.g.
-    ``e[:, h - 1]``). The loss is ``|e| ** power`` (2: squared error, 1: absolute).
-
-    ``horizon`` says how far apart, *counted in origins*, two errors must be before they stop
-    sharing surprises: with an origin at every step and forecasts h steps ahead it is h; with
-    origins ``step`` apart it is ceil(h / step) — so 1 whenever step ≥ h, as with
-    ``walk_forward_origins(..., step=48, horizon=48)``.
-
-    **Sign:** d = loss_A − loss_B; a *negative* statistic means model A is more accurate,
-    positive means model B is. A small p-value (say < 0.05) says the difference is unlikely
-    to be luck.
-
-    Computed by ``statsmodels.tsa.stattools.diebold_mariano_test`` (statsmodels ≥ 0.15) with
-    ``harvey_adj=True`` and ``lags=horizon − 1``: DM = mean(d) / sqrt(S / O), S the long-run
-    variance of d from its first horizon − 1 autocovariances (Newey–West weights), scaled by
-    sqrt((O + 1 − 2h + h(h − 1)/O) / O) and compared with Student's t on O − 1 degrees of
-    freedom. At horizon 1 this is exactly the textbook HLN test (and R's forecast::dm.test).
-    """
-    try:
-        from statsmodels.tsa.stattools import diebold_mariano_test
-    except ImportError:
-        raise ImportError("diebold_mariano needs statsmodels ≥ 0.15: `pip install statsmodels` "
-                          "(the course pins its version in pyproject.toml)") from None
-    e_a, e_b = _pair(errors_a, errors_b, ("errors_a", "errors_b"))
-    if e_a.ndim != 1:
-        raise ValueError(f"errors must be 1-D (O,), got shape {e_a.shape}: for (O, H) multi-step errors "
-                         "test one lead time at a time, e.g. e[:, h - 1] with horizon=h")
-    _check_horizon(horizon)
-    if not isinstance(power, (int, float)) or isinstance(power, bool) or power <= 0:
-        raise ValueError(f"power must be > 0 (2: squared error, 1: absolute error), got {power!r}")
-    n = len(e_a)
-    if n < max(3, 2 * horizon):
-        raise ValueError(f"{n} paired errors are too few for a test at horizon {horizon}; "
-                         "use more forecast origins")
-    d = np.abs(e_a) ** power - np.abs(e_b) ** power
-    if np.allclose(d, d[0], rtol=0, atol=1e-12 * max(1.0, float(np.abs(d).max()))):
-        raise ValueError("the two models' losses differ by the same amount at every origin (often: "
-                         "identical forecasts), so the test has no variance to work with")
-    result = diebold_mariano_test(np.zeros(n), -e_a, -e_b, criterion="poly", power=float(power),
-                                  harvey_adj=True, horizon=horizon, lags=horizon - 1)
-    return float(result.statistic), float(result.pvalue)
 
 
 # --------------------------------------------------------------------------- features

@@ -1,0 +1,8 @@
+"""Forecasting: stock returns (notebook 05) and electricity load (notebook 06).
+
+- ``data``: the shipped series, windows (N, T, F), scaling and calendar features;
+- ``evaluation``: splits by time, walk-forward origins, metrics and the Diebold–Mariano test;
+- ``baselines``: persistence, drift, seasonal naive and exponential smoothing;
+- ``model``: the LSTM forecasters and their losses;
+- ``views``: the notebooks' plots.
+"""
