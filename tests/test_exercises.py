@@ -10,12 +10,12 @@ import pytest
 import torch
 from torch import nn
 
-import rnn_course.series as S
+from rnn_course.forecast.data import load_msft
 from rnn_course.exercises import EXERCISES, check, solution
 from rnn_course.exercises import core
 from rnn_course.exercises.core import KEYED_HEADING, Exercise
 from rnn_course.paths import project_root
-from rnn_course.series import Scaler
+from rnn_course.forecast.data import Scaler
 
 
 def true_hn_shape():
@@ -191,7 +191,7 @@ def test_masked_mean_names_what_a_wrong_mean_is(wrong, explanation):
 
 
 def msft_returns():
-    return np.log(S.load_msft()["close"]).diff().dropna()
+    return np.log(load_msft()["close"]).diff().dropna()
 
 
 def test_up_share_over_the_whole_history_is_not_called_the_down_share():

@@ -15,7 +15,7 @@ from .core import exercise
     "that moved; a day went up when its return is above 0."
 ))
 def _up_share(answer):
-    from ..series import load_msft
+    from ..forecast.data import load_msft
 
     value = as_number(answer, "a share between 0 and 1, such as 0.5")
     r = np.log(load_msft()["close"]).diff().dropna()  # the notebook's `returns`
@@ -50,7 +50,7 @@ def _up_share(answer):
     "would be known at train_end."
 ))
 def _fit_scaler(answer):
-    from ..series import Scaler
+    from ..forecast.data import Scaler
 
     prices = np.concatenate([np.linspace(10.0, 20.0, 80), np.linspace(60.0, 90.0, 20)])  # the future is higher
     got = call_answer(answer, prices, 80, example="def fit_scaler(prices, train_end): return ...")

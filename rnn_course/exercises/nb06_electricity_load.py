@@ -31,7 +31,7 @@ def _naive_position(answer):
     "together) and average each group."
 ))
 def _daily_profile(answer):
-    from ..series import load_taylor
+    from ..forecast.data import load_taylor
 
     load = load_taylor()
     got = call_answer(answer, load, example="def daily_profile(load): return ...")
