@@ -360,7 +360,7 @@ NEEDS_THE_NOTEBOOK = {"10-majority-accuracy"}  # its solution reads `data` from 
 @pytest.mark.parametrize("name", sorted(set(EXERCISES) - NEEDS_THE_NOTEBOOK))
 def test_the_worked_answer_passes_its_own_checker(name):
     first_block = re.search(r"```python\n(.*?)```", solution(name).markdown, flags=re.S).group(1)
-    namespace = {"torch": torch, "np": np, "math": math, "nn": nn, "S": S, "returns": msft_returns()}
+    namespace = {"torch": torch, "np": np, "math": math, "nn": nn, "Scaler": Scaler, "returns": msft_returns()}
     exec(first_block, namespace)
     defined = re.search(r"^def (\w+)", first_block, flags=re.M)
     answer = namespace[defined.group(1)] if defined else namespace[f"answer_{EXERCISES[name].number}"]
