@@ -3,7 +3,7 @@
 
 The copy-memory task of Bai, Kolter & Koltun (2018), generated on the fly: 10 symbols from 8,
 a gap of blanks, a delimiter, then recall the 10 symbols. Each family
-(``rnn_course.model_choice.COPY_SETTINGS``) is trained from scratch for ``--steps`` Adam steps
+(``rnn_course.families.measure.COPY_SETTINGS``) is trained from scratch for ``--steps`` Adam steps
 of batch 32 at each gap, and scored on 256 fresh sequences (chance: 12.5 %). Results go to
 data/benchmarks/long_memory.json; notebook 08 plots them beside its short live runs.
 
@@ -17,7 +17,7 @@ import shlex
 import sys
 import time
 
-from rnn_course.model_choice import COPY_SETTINGS, build_copy_model, train_copy
+from rnn_course.families.measure import COPY_SETTINGS, build_copy_model, train_copy
 from rnn_course.results import save_benchmark
 
 

@@ -23,7 +23,7 @@ import time
 import torch
 from torch import nn
 
-from rnn_course.models.mingru import MinGRU
+from rnn_course.families.mingru import MinGRU
 from rnn_course.results import save_benchmark
 
 LENGTHS = (128, 256, 512, 1024, 2048)

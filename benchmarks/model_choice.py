@@ -20,7 +20,8 @@ import sys
 
 import torch
 
-from rnn_course.model_choice import FAMILY_SETTINGS, build, char_lm_data, train_for
+from rnn_course.families.measure import train_for
+from rnn_course.families.model import FAMILY_SETTINGS, build, char_lm_data
 from rnn_course.repro import seed_everything
 from rnn_course.results import save_benchmark
 from rnn_course.train import Trainer

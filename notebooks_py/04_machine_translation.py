@@ -23,10 +23,12 @@ import torch
 
 import rnn_course
 from rnn_course import Trainer, TrainConfig
-from rnn_course.translation import make_splits, tokenize, word_by_word
-from rnn_course.models.translation import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, Vocab, article_loss,
-                                           beam_search, corpus_scores, detokenize, length_thirds, load_pretrained,
-                                           make_tensors, seq2seq_loss, translate, translate_pairs)
+from rnn_course.translation.baselines import word_by_word
+from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize
+from rnn_course.translation.grammar import make_splits
+from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_loss, beam_search,
+                                          corpus_scores, length_thirds, load_pretrained, seq2seq_loss, translate,
+                                          translate_pairs)
 from rnn_course.shapes import trace
 from rnn_course.exercises import check, solution
 
@@ -51,7 +53,7 @@ device = rnn_course.start("04_machine_translation")
 #
 # ## The data: English → French with real grammar
 #
-# No parallel corpus can be downloaded in class, so `rnn_course.translation` writes one: correct
+# No parallel corpus can be downloaded in class, so `rnn_course.translation.grammar` writes one: correct
 # French with agreement, reordering, elision (*l'arbre*), contractions (*au*, *des*), conjugation
 # and negation. We use the same corpus as the pretrained models loaded below (their settings travel
 # inside the checkpoint). Two test sets: **test** is random, like training; **compositional** uses
@@ -322,7 +324,7 @@ plt.show()
 # verb):
 
 # %%
-from rnn_course.translation_widgets import attention_figure
+from rnn_course.translation.views import attention_figure
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
 for ax, sentence in zip(axes, ["the white dog eats the red apple .", "the small girls do not like the black horse ."]):
@@ -368,7 +370,7 @@ for s in refs:
 # naming the problem. Its logic is a plain function, `translate_view`, tested without a browser.
 
 # %%
-from rnn_course.translation_widgets import TranslateWidget, translate_view
+from rnn_course.translation.views import TranslateWidget, translate_view
 
 TranslateWidget(pretrained, "the old man does not like the new car .")
 

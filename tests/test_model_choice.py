@@ -5,11 +5,11 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_course.model_choice import (COPY_ALPHABET, COPY_TCN_RECEPTIVE_FIELD, DELIMITER, TaskFitWidget, TaskNeeds,
-                                     build_copy_model, copy_accuracy, copy_memory_batch, decision_guide, file_bytes,
-                                     fit_families, gradient_reach, log_axis, measured_on, onnx_vs_eager, quantize,
-                                     state_nbytes, step_latency, token_flops, train_for)
-from rnn_course.models.families import make_lm
+from rnn_course.families.measure import (COPY_ALPHABET, COPY_TCN_RECEPTIVE_FIELD, DELIMITER, build_copy_model,
+                                         copy_accuracy, copy_memory_batch, file_bytes, gradient_reach, onnx_vs_eager,
+                                         quantize, state_nbytes, step_latency, token_flops, train_for)
+from rnn_course.families.model import make_lm
+from rnn_course.families.views import TaskFitWidget, TaskNeeds, decision_guide, fit_families, log_axis, measured_on
 
 V = 10
 

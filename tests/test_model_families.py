@@ -5,11 +5,11 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_course.models.families import FAMILIES, family_of, make_lm
+from rnn_course.families.model import FAMILIES, family_of, make_lm
 from rnn_course.language.model import generate, generate_by_rereading, lm_loss
-from rnn_course.models.mingru import MinGRU, MinGRULM
-from rnn_course.models.tcn import TCNLM
-from rnn_course.models.transformer import CausalTransformerLM
+from rnn_course.families.mingru import MinGRU, MinGRULM
+from rnn_course.families.tcn import TCNLM
+from rnn_course.families.transformer import CausalTransformerLM
 from rnn_course.shapes import diagnose
 
 V = 11
@@ -196,7 +196,7 @@ def test_bad_options_fail_at_construction_naming_the_choices(family, options, wo
 
 
 def test_tcn_block_matches_torchs_dilated_convolution():
-    from rnn_course.models.tcn import CausalConvBlock
+    from rnn_course.families.tcn import CausalConvBlock
 
     torch.manual_seed(0)
     block = CausalConvBlock(5, kernel_size=3, dilation=4)

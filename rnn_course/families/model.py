@@ -27,7 +27,7 @@ from .mingru import MinGRUConfig, MinGRULM
 from .tcn import TCNConfig, TCNLM
 from .transformer import CausalTransformerLM, TransformerConfig
 
-__all__ = ["FAMILIES", "make_lm", "family_of", "RECURRENT"]
+__all__ = ["FAMILIES", "make_lm", "family_of", "RECURRENT", "FAMILY_SETTINGS", "build", "char_lm_data"]
 
 # family → (config class, model class)
 FAMILIES = {
@@ -67,3 +67,35 @@ def family_of(model: nn.Module) -> str:
         if type(model) is cls:
             return name
     raise ValueError(f"{type(model).__name__} is not one of the course's LM families ({', '.join(FAMILIES)})")
+
+
+# The equal-budget line-up: sizes a 2-core laptop trains in minutes, close to the issue's line-up;
+# learning rates are common Adam defaults per family, not tuned here (tuning would favour whichever
+# family got the most trials). hidden_size is H (RNNs), channels (TCN) or d (Transformer).
+FAMILY_SETTINGS = {
+    "lstm": (dict(embedding_dim=64, hidden_size=256), 4e-3),
+    "gru": (dict(embedding_dim=64, hidden_size=256), 4e-3),
+    "tcn": (dict(hidden_size=128, num_layers=6, kernel_size=3), 2e-3),
+    "transformer": (dict(hidden_size=128, num_layers=4, heads=4), 1e-3),
+    "mingru": (dict(hidden_size=192, num_layers=2), 3e-3),
+}
+
+
+def build(family: str, vocab_size: int, **overrides) -> tuple[nn.Module, float]:
+    """The line-up's model of ``family`` (with ``overrides``) and its learning rate."""
+    if family not in FAMILY_SETTINGS:
+        raise ValueError(f"family must be one of {', '.join(FAMILY_SETTINGS)}; got {family!r}")
+    options, lr = FAMILY_SETTINGS[family]
+    return make_lm(family, vocab_size, **{**options, **overrides}), lr
+
+
+def char_lm_data(steps: int = 128, valid_chars: int | None = 10_000):
+    """Notebook 03's split: train on the training plays; validate on the validation plays
+    (the first ``valid_chars`` of each, or whole plays with None). Returns vocab, (x, y) train,
+    (x, y) valid, all (N, T) windows."""
+    from .language.data import CharVocab, lm_windows, play_text, plays, shakespeare
+
+    train_text = shakespeare("train")
+    vocab = CharVocab.build(train_text)
+    valid = "".join(play_text(r["play"])[:valid_chars] for r in plays("valid"))
+    return vocab, lm_windows(vocab.encode(train_text), steps), lm_windows(vocab.encode(valid), steps)
