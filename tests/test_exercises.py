@@ -42,7 +42,7 @@ CORRECT = {
     "07-ctc-decode": "one",
     "07-output-frames": 63,
     "07-snr-db": lambda clean, noisy: 10 * math.log10(float((clean ** 2).mean()) / float(((noisy - clean) ** 2).mean())),
-    "08-receptive-field": __import__("rnn_course.models.tcn", fromlist=["TCNConfig"]).TCNConfig(
+    "08-receptive-field": __import__("rnn_course.families.tcn", fromlist=["TCNConfig"]).TCNConfig(
         vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
     "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
     "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
