@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..language.data import Vocab, shakespeare, words
 from .answers import as_number, as_shape
 from .core import exercise
 
@@ -47,8 +48,6 @@ def _logits_shape(answer):
     "share of the test words it knows."
 ))
 def _unk_share(answer):
-    from ..language.data import Vocab, shakespeare, words
-
     value = as_number(answer, "a share between 0 and 1, such as 0.05")
     if value > 1:
         return False, "give a share between 0 and 1, not a percentage or a count."

@@ -1,4 +1,8 @@
-"""Notebook 06, electricity load: its exercises, registered in the order the notebook asks them."""
+"""Notebook 06, electricity load: its exercises, registered in the order the notebook asks them.
+
+The series loaders are imported inside the checkers: rnn_course.forecast.data brings pandas,
+0.4 s that every notebook would otherwise pay when it imports the exercises.
+"""
 
 from __future__ import annotations
 
