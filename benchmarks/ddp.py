@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rnn_course.results import save_benchmark  # noqa: E402
-from rnn_course.scaling import CharLMRun, allreduce_table, run_torchrun  # noqa: E402
+from rnn_course.scaling.job import CharLMRun  # noqa: E402
+from rnn_course.scaling.launch import run_torchrun
+from rnn_course.scaling.views import allreduce_table
 
 RUN = CharLMRun(steps=40, global_batch=32, seq_len=128, embedding_dim=32, hidden_size=256, lr=4e-3,
                 train_chars=400_000, eval_every=20, eval_batches=2)

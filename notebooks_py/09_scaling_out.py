@@ -25,11 +25,12 @@ import pandas as pd
 import torch
 
 import rnn_course
-from rnn_course import distributed as D
+from rnn_course.scaling import distributed as D
 from rnn_course.exercises import check, solution
 from rnn_course.results import load_benchmark
-from rnn_course.scaling import (LINKS, CharLMRun, allreduce_seconds, classroom_sizing, draw_data_parallel,
-                                run_args, run_torchrun, torchrun_command, train_char_lm)
+from rnn_course.scaling.job import CharLMRun, train_char_lm
+from rnn_course.scaling.launch import run_args, run_torchrun, torchrun_command
+from rnn_course.scaling.views import LINKS, allreduce_seconds, classroom_sizing, draw_data_parallel
 
 device = rnn_course.start("09_scaling_out")
 

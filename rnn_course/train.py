@@ -354,7 +354,7 @@ class Trainer:
     def progress_state(self) -> dict:
         """Where training stands, as plain values: step, data position and shuffling generator,
         history, divergence-guard state. With the model's and optimizer's state_dicts it is all a
-        snapshot needs to resume exactly (``rnn_course.distributed`` uses it)."""
+        snapshot needs to resume exactly (``rnn_course.scaling.distributed`` uses it)."""
         return {
             "step": self.step,
             "pos": self._pos,

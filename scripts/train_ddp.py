@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rnn_course import distributed as D  # noqa: E402
+from rnn_course.scaling import distributed as D  # noqa: E402
 from rnn_course.checkpoint import CheckpointError  # noqa: E402
-from rnn_course.scaling import CharLMRun, train_char_lm, write_json  # noqa: E402
+from rnn_course.scaling.job import CharLMRun, train_char_lm, write_json  # noqa: E402
 
 
 def parse(argv=None) -> tuple[CharLMRun, Path | None]:

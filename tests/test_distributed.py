@@ -25,10 +25,10 @@ import psutil
 import pytest
 import torch
 
-from rnn_course import distributed as D
+from rnn_course.scaling import distributed as D
 from rnn_course.checkpoint import CheckpointError
-from rnn_course.scaling import (SCRIPT, CharLMRun, LaunchError, _stop, free_port, run_args, run_torchrun,
-                                start, torchrun_command, train_char_lm)
+from rnn_course.scaling.job import SCRIPT, CharLMRun, train_char_lm
+from rnn_course.scaling.launch import LaunchError, _stop, free_port, run_args, run_torchrun, start, torchrun_command
 
 TOL = 1e-4
 RUN = CharLMRun(steps=30, global_batch=16, seq_len=32, embedding_dim=16, hidden_size=64, train_chars=60_000,
@@ -274,7 +274,7 @@ def test_the_pytorchjob_manifest_parses_and_runs_train_ddp_with_options_it_accep
 
 
 def test_ring_allreduce_time_follows_the_textbook_formula():
-    from rnn_course.scaling import allreduce_seconds
+    from rnn_course.scaling.views import allreduce_seconds
 
     assert allreduce_seconds(100e6, 1, 10e9) == 0.0  # one rank sends nothing
     assert allreduce_seconds(100e6, 2, 10e9) == pytest.approx(0.08)  # 2·(1/2)·800 Mbit at 10 Gb/s
@@ -284,7 +284,7 @@ def test_ring_allreduce_time_follows_the_textbook_formula():
 
 
 def test_classroom_sizing_counts_cores_from_cpu_time_and_memory_from_the_heaviest_notebook():
-    from rnn_course.scaling import classroom_sizing
+    from rnn_course.scaling.views import classroom_sizing
 
     room = {"results": {"learners": 10, "served": 10, "failures": 0, "cpu_count": 2, "alone_s": 20.0,
                         "wall_s": 100.0, "alone_cpu_s": 10.0, "kernel_cpu_s": 15.0,

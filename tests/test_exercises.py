@@ -46,7 +46,7 @@ CORRECT = {
         vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
     "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
     "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
-    "09-allreduce-ms": __import__("rnn_course.scaling", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
+    "09-allreduce-ms": __import__("rnn_course.scaling.views", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
     "09-lost-steps": 437 - 400,
     "10-majority-accuracy": 400 / 1200,  # 400 test passages per genre; majority = history
     "10-masked-mean": lambda out, lengths: ((out * (torch.arange(out.shape[1])[None, :] < lengths[:, None])[..., None]).sum(1)

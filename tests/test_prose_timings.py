@@ -115,7 +115,7 @@ def test_progress_bar_counts_each_runs_steps_and_closes():
 def test_waiting_for_torchrun_shows_time_and_keeps_its_timeout():
     import subprocess
 
-    from rnn_course.scaling import wait_showing_time
+    from rnn_course.scaling.launch import wait_showing_time
 
     quick = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.6)"])
     assert wait_showing_time(quick, 10, "quick") == 0  # waited past a 0.5 s tick, then returned

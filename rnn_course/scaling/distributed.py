@@ -41,8 +41,8 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from .train import Callback, TrainConfig, Trainer
+from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from ..train import Callback, TrainConfig, Trainer
 
 __all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots",
            "save_snapshot", "restore", "unwrap", "gather"]
@@ -136,7 +136,7 @@ def setup(global_batch: int | None = None, *, timeout_s: float = 300.0) -> DistE
     if global_batch is not None:
         shard_size(global_batch, world)
     if world == 1:  # alone (or torchrun --nproc-per-node=1 on one node): no process group needed
-        from .repro import device
+        from ..repro import device
 
         return DistEnv(device=device())
     rank, local_rank = _env_int("RANK"), _env_int("LOCAL_RANK")
