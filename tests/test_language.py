@@ -7,7 +7,8 @@ import torch
 
 from rnn_course.language.baselines import KneserNeyLM
 from rnn_course.language.model import (LMConfig, RecurrentLM, generate, generate_by_rereading, lm_loss,
-                                        next_token_distribution, stream_perplexity)
+                                        next_token_distribution, perplexity_interval, stream_nll,
+                                        stream_perplexity)
 from rnn_course.language.data import CharVocab, Vocab, lm_windows, words
 
 
@@ -130,3 +131,44 @@ def test_stream_perplexity_matches_plain_cross_entropy_for_one_chunk():
         model.eval()
         loss = lm_loss(model, (ids[:-1].view(1, -1), ids[1:].view(1, -1)))
     assert math.isclose(ppl, math.exp(loss.item()), rel_tol=1e-5)
+
+
+def test_stream_nll_scores_every_token_once_and_agrees_with_stream_perplexity():
+    model = tiny_lm()
+    ids = torch.randint(0, 20, (101,))
+    nll = stream_nll(model, ids, steps=7, streams=4)  # 100 predictions → 4 streams of 25
+    assert nll.shape == (100,)
+    assert math.isclose(stream_perplexity(model, ids, steps=7, streams=4), math.exp(nll.double().mean()), rel_tol=1e-9)
+    with torch.no_grad():  # the first stream's losses are those of reading its piece in one go
+        logits, _ = model.eval()(ids[:25].view(1, -1))
+        first = torch.nn.functional.cross_entropy(logits[0], ids[1:26], reduction="none")
+    assert torch.allclose(nll[:25], first, atol=1e-5)
+
+
+def test_embedding_dropout_drops_whole_words_in_training_only():
+    torch.manual_seed(0)
+    model = RecurrentLM(LMConfig(vocab_size=50, embedding_dim=8, hidden_size=8, dropout=0.0, embedding_dropout=0.5))
+    x = torch.arange(50).repeat(2, 1)  # (2, 50): every word twice, in two rows
+    model.train()
+    emb = model._embed(x)  # (2, 50, 8)
+    dropped = (emb == 0).all(dim=-1)  # (2, 50)
+    assert 5 < dropped[0].sum() < 45 and torch.equal(dropped[0], dropped[1])  # a word is dropped everywhere or nowhere
+    kept = ~dropped[0]
+    assert torch.allclose(emb[0, kept], 2 * model.embedding.weight[kept])  # kept rows scaled by 1/(1 − p)
+    model.eval()
+    assert torch.equal(model._embed(x), model.embedding(x))
+    with pytest.raises(ValueError, match="embedding_dropout must be in"):
+        LMConfig(vocab_size=5, embedding_dropout=1.0).check()
+
+
+def test_perplexity_interval_contains_the_estimate_and_narrows_with_more_tokens():
+    g = torch.Generator().manual_seed(0)
+    short = torch.rand(2_000, generator=g) * 8  # per-token losses, mean ≈ 4 nats
+    long = torch.rand(50_000, generator=g) * 8
+    p, lo, hi = perplexity_interval(short, block=100)
+    assert lo < p < hi and math.isclose(p, math.exp(short.double().mean()), rel_tol=1e-9)
+    p2, lo2, hi2 = perplexity_interval(long, block=100)
+    assert hi2 - lo2 < (hi - lo) / 2
+    assert perplexity_interval(torch.zeros(400), block=100) == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="fewer than two blocks"):
+        perplexity_interval(torch.ones(150), block=100)

@@ -19,7 +19,7 @@ from torch import nn
 from ..repro import without_onednn as _without_onednn
 
 __all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
-           "generate_by_rereading", "stream_perplexity", "hidden_activations", "CELLS"]
+           "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "hidden_activations", "CELLS"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -33,6 +33,7 @@ class LMConfig:
     cell: str = "lstm"
     dropout: float = 0.2
     tie_weights: bool = False
+    embedding_dropout: float = 0.0  # while training, drop whole words from the embedding (Gal & Ghahramani, 2016)
 
     def check(self) -> None:
         if self.cell not in CELLS:
@@ -41,8 +42,10 @@ class LMConfig:
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        for name in ("dropout", "embedding_dropout"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {v!r}")
         if self.tie_weights and self.embedding_dim != self.hidden_size:
             raise ValueError(
                 f"tie_weights=True shares the embedding with the output layer, so embedding_dim "
@@ -51,7 +54,12 @@ class LMConfig:
 
 
 class RecurrentLM(nn.Module):
-    """Embedding → dropout → recurrent layers (batch-first) → dropout → linear over the vocabulary."""
+    """Embedding → dropout → recurrent layers (batch-first) → dropout → linear over the vocabulary.
+
+    ``embedding_dropout`` (training only) zeroes whole rows of the embedding for a step, so every
+    occurrence of a dropped word in the batch reads as zeros and the model cannot lean on any one
+    word; the kept rows are scaled by 1/(1 − p). The output layer (tied or not) is left whole.
+    """
 
     def __init__(self, config: LMConfig | None = None, **kwargs):
         super().__init__()
@@ -70,9 +78,17 @@ class RecurrentLM(nn.Module):
     def forward(self, x: torch.Tensor, state=None):
         if x.dim() != 2 or x.dtype not in (torch.long, torch.int32, torch.int64):
             raise ValueError(f"x must be token ids of shape (B, T), got {x.dtype} {tuple(x.shape)}")
-        emb = self.drop(self.embedding(x))  # (B, T, E)
+        emb = self.drop(self._embed(x))  # (B, T, E)
         out, state = self.rnn(emb, state)  # (B, T, H); h_n: (L, B, H)
         return self.head(self.drop(out)), state  # (B, T, V)
+
+    def _embed(self, x: torch.Tensor) -> torch.Tensor:
+        p = self.config.embedding_dropout
+        if not (self.training and p > 0):
+            return self.embedding(x)  # (B, T, E)
+        w = self.embedding.weight  # (V, E)
+        keep = torch.empty(w.size(0), 1, device=w.device, dtype=w.dtype).bernoulli_(1 - p) / (1 - p)  # (V, 1)
+        return F.embedding(x, w * keep)  # (B, T, E)
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())  # parameters() counts tied weights once
@@ -96,11 +112,12 @@ def seed_lm_loss(model: nn.Module, batch) -> torch.Tensor:
 
 
 @torch.no_grad()
-def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, steps: int = 64, streams: int = 16) -> float:
-    """Perplexity of a long token stream, reading it as ``streams`` contiguous pieces with the
-    hidden state carried from chunk to chunk — every token predicted once, with its history.
+def stream_nll(model: RecurrentLM, ids: torch.Tensor, *, steps: int = 64, streams: int = 16) -> torch.Tensor:
+    """Negative log-probability (nats) of every predicted token of a long stream, reading it as
+    ``streams`` contiguous pieces with the hidden state carried from chunk to chunk.
 
-    ids: (N,) → exp(mean cross-entropy over the predicted tokens).
+    ids: (N,) → (S·n,) with n = (N − 1) // S, in stream order (piece 0 first); the last
+    (N − 1) mod S tokens are not predicted. With ``streams=1`` every token after the first is.
     """
     was_training = model.training
     model.eval()
@@ -110,14 +127,42 @@ def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, steps: int = 64,
     device = next(model.parameters()).device
     x_all = ids[: n * streams].view(streams, n).to(device)  # (S, n)
     y_all = ids[1: n * streams + 1].view(streams, n).to(device)
-    state, nll, count = None, 0.0, 0
+    state, pieces = None, []
     for start in range(0, n, steps):
         x, y = x_all[:, start:start + steps], y_all[:, start:start + steps]  # (S, T)
-        logits, state = model(x, state)
-        nll += F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="sum").item()
-        count += y.numel()
+        logits, state = model(x, state)  # (S, T, V)
+        pieces.append(F.cross_entropy(logits.transpose(1, 2).float(), y, reduction="none").cpu())  # (S, T)
     model.train(was_training)
-    return math.exp(nll / count)
+    return torch.cat(pieces, dim=1).reshape(-1)  # (S·n,)
+
+
+def stream_perplexity(model: RecurrentLM, ids: torch.Tensor, *, steps: int = 64, streams: int = 16) -> float:
+    """Perplexity of a long token stream, reading it as ``streams`` contiguous pieces with the
+    hidden state carried from chunk to chunk — every token predicted once, with its history.
+
+    ids: (N,) → exp(mean cross-entropy over the predicted tokens).
+    """
+    return math.exp(float(stream_nll(model, ids, steps=steps, streams=streams).double().mean()))
+
+
+def perplexity_interval(nll: torch.Tensor, *, block: int = 200, samples: int = 1000, seed: int = 0,
+                        level: float = 0.95) -> tuple[float, float, float]:
+    """Perplexity of per-token losses ``nll`` (N,) and a block-bootstrap interval for it.
+
+    Neighbouring tokens' losses are correlated (a hard passage is hard for many words), so the
+    resampling draws whole blocks of ``block`` consecutive tokens with replacement. Returns
+    (perplexity, low, high). Paired comparisons: pass the difference of two models' losses and
+    read exp(·) as the ratio of their perplexities.
+    """
+    nll = torch.as_tensor(nll, dtype=torch.float64).reshape(-1)
+    k = nll.numel() // block
+    if k < 2:
+        raise ValueError(f"{nll.numel()} tokens make fewer than two blocks of {block}; use a smaller block")
+    means = nll[: k * block].view(k, block).mean(dim=1)  # (k,)
+    g = torch.Generator().manual_seed(seed)
+    boot = means[torch.randint(0, k, (samples, k), generator=g)].mean(dim=1)  # (samples,)
+    lo, hi = torch.quantile(boot, torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64))
+    return math.exp(float(nll.mean())), math.exp(float(lo)), math.exp(float(hi))
 
 
 def _check_sampling(vocab_size: int, strategy: str, temperature: float, top_k: int | None) -> None:

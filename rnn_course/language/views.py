@@ -19,8 +19,61 @@ from ..plots import figure, figure_html
 from .data import CharVocab, Vocab, words
 from .model import LMConfig, RecurrentLM, generate, hidden_activations
 
-__all__ = ["load_pretrained", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
+__all__ = ["load_pretrained", "int8_state", "float_state", "save_int8", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
            "hidden_state_html", "HiddenStateViewer", "readable_features", "unit_correlations"]
+
+
+def int8_state(model: torch.nn.Module) -> dict:
+    """The model's weights for storage: every matrix as int8 with one float32 scale per row
+    (symmetric, scale = max|row| / 127), everything else float16. A tensor that shares its
+    storage with one already stored (a tied output layer) is stored once; ``"aliases"`` names it.
+    ``float_state`` undoes it. Per-row scales keep a rare word's small embedding row from being
+    rounded to zeros by a common word's large one."""
+    tensors, scales, aliases, seen = {}, {}, {}, {}
+    for name, t in model.state_dict(keep_vars=False).items():
+        key = (t.data_ptr(), tuple(t.shape))
+        if key in seen:
+            aliases[name] = seen[key]
+            continue
+        seen[key] = name
+        t = t.detach().float()
+        if t.dim() == 2:  # (rows, columns)
+            scale = t.abs().amax(dim=1, keepdim=True).clamp_min(1e-12) / 127  # (rows, 1)
+            tensors[name] = torch.round(t / scale).clamp(-127, 127).to(torch.int8)
+            scales[name] = scale
+        else:
+            tensors[name] = t.half()
+    return {"storage": "int8-per-row", "tensors": tensors, "scales": scales, "aliases": aliases}
+
+
+def float_state(stored: dict) -> dict:
+    """A state dict of float32 tensors from ``int8_state``'s output (or from a plain state dict
+    of float16/float32 tensors, returned as float32)."""
+    if stored.get("storage") != "int8-per-row":
+        return {k: v.float() for k, v in stored.items()}
+    state = {name: t.float() * stored["scales"][name] if name in stored["scales"] else t.float()
+             for name, t in stored["tensors"].items()}
+    for name, target in stored["aliases"].items():
+        state[name] = state[target]
+    return state
+
+
+class _Stored(torch.nn.Module):
+    """Hands ``save_checkpoint`` an int8 state (it stores whatever ``state_dict`` returns)."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self._state = int8_state(model)
+
+    def state_dict(self, *args, **kwargs):
+        return self._state
+
+
+def save_int8(path: Path, model: RecurrentLM, **kwargs) -> str:
+    """``save_checkpoint`` with the weights stored by ``int8_state``; returns the SHA-256."""
+    from ..checkpoint import save_checkpoint
+
+    return save_checkpoint(path, _Stored(model), **kwargs)
 
 
 def load_pretrained(kind: str, path: Path | None = None):
@@ -28,6 +81,8 @@ def load_pretrained(kind: str, path: Path | None = None):
 
     The file's SHA-256 is checked and it is read with ``weights_only=True``; the vocabulary
     comes from the checkpoint itself, so it is exactly the one the model was trained with.
+    Weights stored as int8 (the word model) or float16 (the character model) come back as
+    float32.
     """
     if kind not in ("word", "char"):
         raise ValueError(f"kind must be 'word' or 'char', got {kind!r}")
@@ -35,7 +90,7 @@ def load_pretrained(kind: str, path: Path | None = None):
     payload = load_checkpoint(path)  # verifies the hash, refuses pickled code
     meta = payload["meta"]
     model = RecurrentLM(LMConfig(**meta["config"]))
-    model.load_state_dict(payload["model"])  # float16 on disk → float32 here
+    model.load_state_dict(float_state(payload["model"]))
     model.eval()
     vocab = Vocab(list(meta["itos"])) if kind == "word" else CharVocab(list(meta["itos"]))
     return model, vocab, meta
