@@ -20,8 +20,8 @@
 import pandas as pd
 
 import rnn_course
-from rnn_course.capstone import findings, plan_for, quality_problems, run_numbers, verdict
-from rnn_course.capstone_form import Checklist, DataPicker, FourQuestions, save_run
+from rnn_course.capstone.plan import findings, plan_for, quality_problems, run_numbers, verdict
+from rnn_course.capstone.views import Checklist, DataPicker, FourQuestions, save_run
 from rnn_course.cost import cost_card
 from rnn_course.dashboard import Dashboard
 from rnn_course.exercises import check, solution

@@ -518,11 +518,11 @@ def drive_capstone(lr: Learner) -> None:
             lr.fail(f"after loading {choice}, no verdict was written")
 
 
-VERDICT = re.compile(r"Tie within noise|The RNN (beats|loses to) the best baseline")  # rnn_course.capstone.verdict
+VERDICT = re.compile(r"Tie within noise|The RNN (beats|loses to) the best baseline")  # rnn_course.capstone.plan.verdict
 
 
 def choice_label(key: str) -> str:
-    from rnn_course.sources import CHOICES
+    from rnn_course.capstone.data import CHOICES
 
     return CHOICES[key][0]
 

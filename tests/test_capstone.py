@@ -11,13 +11,13 @@ import soundfile as sf
 import torch
 
 from rnn_course import Trainer, TrainConfig, seed_everything
-from rnn_course.capstone import findings, make_task, plan_for, quality_problems, run_numbers, verdict
-from rnn_course.capstone_form import Checklist, DataPicker, FourQuestions, save_run
+from rnn_course.capstone.data import DataError, load_data, shakespeare_genres, stratified_split
+from rnn_course.capstone.model import ClassifierConfig, SequenceClassifier, predict
+from rnn_course.capstone.plan import findings, make_task, plan_for, quality_problems, run_numbers, verdict
+from rnn_course.capstone.views import Checklist, DataPicker, FourQuestions, save_run
 from rnn_course.cost import cost_card
-from rnn_course.models.classify import ClassifierConfig, SequenceClassifier, predict
-from rnn_course.shapes import diagnose, trace
-from rnn_course.sources import DataError, load_data, shakespeare_genres, stratified_split
 from rnn_course.language.data import plays
+from rnn_course.shapes import diagnose, trace
 
 SR = 16000
 
@@ -378,7 +378,7 @@ def test_four_questions_start_empty_and_come_back_after_the_cell_runs_again(tmp_
 
 
 def test_four_questions_come_back_from_the_saved_results_after_a_restart(tmp_path, monkeypatch):
-    from rnn_course import capstone_form
+    from rnn_course.capstone import views as capstone_form
 
     monkeypatch.setenv("RNN_COURSE_RESULTS", str(tmp_path))
     q = FourQuestions(notebook="10_restart_test", **{k: f"answer {k}" for k in capstone_form.QUESTIONS})
@@ -389,7 +389,7 @@ def test_four_questions_come_back_from_the_saved_results_after_a_restart(tmp_pat
 
 
 def test_picker_load_returns_what_load_loaded_without_loading_again(tmp_path, monkeypatch):
-    from rnn_course import capstone_form
+    from rnn_course.capstone import views as capstone_form
 
     picker = DataPicker()
     picker.choice.value, picker.path.value = "csv-series", str(write_series(tmp_path / "m.csv"))
