@@ -7,7 +7,7 @@ import torch
 
 from rnn_course.language.baselines import KneserNeyLM
 from rnn_course.language.model import (LMConfig, RecurrentLM, generate, generate_by_rereading, lm_loss,
-                                        next_token_distribution, perplexity_interval, stream_nll,
+                                        next_token_distribution, perplexity_interval, stream_nll, compare_perplexities,
                                         stream_perplexity)
 from rnn_course.language.data import CharVocab, Vocab, lm_windows, words
 
@@ -172,3 +172,16 @@ def test_perplexity_interval_contains_the_estimate_and_narrows_with_more_tokens(
     assert perplexity_interval(torch.zeros(400), block=100) == (1.0, 1.0, 1.0)
     with pytest.raises(ValueError, match="fewer than two blocks"):
         perplexity_interval(torch.ones(150), block=100)
+
+
+def test_compare_perplexities_pairs_the_two_models_token_by_token():
+    g = torch.Generator().manual_seed(1)
+    hard = (torch.rand(40, generator=g) * 6).repeat_interleave(100) + torch.rand(4_000, generator=g)  # passages vary a lot …
+    ngram = hard + 0.2
+    lstm = hard + 0.1  # … but the LSTM is better on every token by 0.1 nats
+    r = compare_perplexities(lstm, ngram, block=100)
+    assert math.isclose(r["reduction"], 1 - math.exp(-0.1), abs_tol=1e-4)
+    assert r["reduction_ci95"][0] > 0.09  # paired: the shared difficulty cancels, the interval is tight
+    assert r["ppl_ci95"][1] > r["baseline_ppl"]  # unpaired intervals overlap widely
+    with pytest.raises(ValueError, match="same tokens"):
+        compare_perplexities(lstm, ngram[:-1])

@@ -19,7 +19,7 @@ from torch import nn
 from ..repro import without_onednn as _without_onednn
 
 __all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
-           "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "hidden_activations", "CELLS"]
+           "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "compare_perplexities", "hidden_activations", "CELLS"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -163,6 +163,22 @@ def perplexity_interval(nll: torch.Tensor, *, block: int = 200, samples: int = 1
     boot = means[torch.randint(0, k, (samples, k), generator=g)].mean(dim=1)  # (samples,)
     lo, hi = torch.quantile(boot, torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64))
     return math.exp(float(nll.mean())), math.exp(float(lo)), math.exp(float(hi))
+
+
+def compare_perplexities(nll: torch.Tensor, baseline_nll: torch.Tensor, *, block: int = 200) -> dict:
+    """Two models' per-token losses on the same tokens (N,) each: both perplexities with 95 %
+    block-bootstrap intervals, and the relative reduction 1 − ppl/ppl_baseline with a paired
+    interval (the same blocks resampled for both, so a hard passage counts against both)."""
+    if nll.shape != baseline_nll.shape:
+        raise ValueError(f"the two models must be scored on the same tokens; got {tuple(nll.shape)} and "
+                         f"{tuple(baseline_nll.shape)} losses")
+    p, lo, hi = perplexity_interval(nll, block=block)
+    b, blo, bhi = perplexity_interval(baseline_nll, block=block)
+    r, rlo, rhi = perplexity_interval(torch.as_tensor(nll, dtype=torch.float64) - torch.as_tensor(baseline_nll, dtype=torch.float64),
+                                      block=block)  # exp(mean difference) = ppl / ppl_baseline
+    return {"tokens": int(nll.numel()), "ppl": round(p, 2), "ppl_ci95": [round(lo, 2), round(hi, 2)],
+            "baseline_ppl": round(b, 2), "baseline_ci95": [round(blo, 2), round(bhi, 2)],
+            "reduction": round(1 - r, 4), "reduction_ci95": [round(1 - rhi, 4), round(1 - rlo, 4)]}
 
 
 def _check_sampling(vocab_size: int, strategy: str, temperature: float, top_k: int | None) -> None:
