@@ -214,7 +214,7 @@ trace(gru1, packed, layout="BTF")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from rnn_course.models.seed import LSTMPredictor
+from rnn_course.article import LSTMPredictor
 
 article_model = LSTMPredictor(input_size=F, hidden_size=16)
 diagnose(article_model, torch.randn(6, 4, F), layout="TBF")  # (T=6, B=4, F): as the article intends

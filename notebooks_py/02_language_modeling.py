@@ -103,7 +103,7 @@ print("y:", " ".join(vocab.decode(y_train[0, :10])))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from rnn_course.models.seed import RNNLanguageModel
+from rnn_course.article import RNNLanguageModel
 
 article_lm = RNNLanguageModel(len(vocab), embedding_dim=64, hidden_dim=128)
 trace(article_lm, x_train[:4].t(), layout="TBF")  # (T=35, B=4): as the article intends

@@ -66,7 +66,7 @@ print(play_text("macbeth")[:300])
 # characters so it has learned *something*.
 
 # %% tags=["article-training"]
-from rnn_course.models.seed import RNNLanguageModel, generate_text, generate_text_fixed
+from rnn_course.article import RNNLanguageModel, generate_text, generate_text_fixed
 from rnn_course.language.model import seed_lm_loss
 from rnn_course.train import ProgressBar
 

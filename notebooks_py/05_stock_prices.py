@@ -24,10 +24,12 @@ from torch import nn
 
 import rnn_course
 from rnn_course import Trainer, TrainConfig
-from rnn_course import series as S
-from rnn_course.models.seed import LSTMPredictor
-from rnn_course.models.forecast import ReturnLSTM, mse_loss, time_first_mse_loss, num_parameters
-from rnn_course.plots import date_axis, log_axis, price_vs_prediction
+from rnn_course.forecast.data import Scaler, load_msft, make_windows, windows_at
+from rnn_course.forecast.evaluation import diebold_mariano, direction_accuracy, rmse, time_split
+from rnn_course.article import LSTMPredictor
+from rnn_course.forecast.model import ReturnLSTM, mse_loss, time_first_mse_loss, num_parameters
+from rnn_course.forecast.views import price_vs_prediction
+from rnn_course.plots import date_axis, log_axis
 from rnn_course.shapes import trace, diagnose
 from rnn_course.exercises import check, solution
 
@@ -59,7 +61,7 @@ device = rnn_course.start("05_stock_prices")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-prices = S.load_msft()
+prices = load_msft()
 close = prices["close"]
 print(f"{len(close):,} trading days, {close.index[0]:%Y-%m-%d} … {close.index[-1]:%Y-%m-%d}")
 print(prices.tail(3))
@@ -82,7 +84,7 @@ fig.tight_layout()
 # %%
 # NBVAL_CHECK_OUTPUT
 try:
-    S.make_windows(returns, window=20)
+    make_windows(returns, window=20)
 except ValueError as e:
     print("ValueError:", e)
 returns = returns.dropna()  # the fix: drop the first day, which has no return
@@ -93,7 +95,7 @@ returns = returns.dropna()  # the fix: drop the first day, which has no return
 
 # %%
 # NBVAL_CHECK_OUTPUT
-split = S.time_split(returns, "2014-11-10", "2015-11-10")
+split = time_split(returns, "2014-11-10", "2015-11-10")
 print(split)
 
 # %% [markdown]
@@ -107,11 +109,11 @@ print(split)
 # NBVAL_CHECK_OUTPUT
 T = 20
 r = returns.to_numpy()
-scaler = S.Scaler().fit(r[split.train])
+scaler = Scaler().fit(r[split.train])
 z = scaler.transform(r)  # (L,) standardised returns
-x_train, y_train = S.make_windows(z[split.train], window=T, horizon=1)
+x_train, y_train = make_windows(z[split.train], window=T, horizon=1)
 valid_origins = list(range(split.train_end, split.valid_end))
-x_valid, y_valid = S.windows_at(z, valid_origins, T), torch.tensor(z[valid_origins, None], dtype=torch.float32)
+x_valid, y_valid = windows_at(z, valid_origins, T), torch.tensor(z[valid_origins, None], dtype=torch.float32)
 print(f"train mean {scaler.mean:+.5f}, std {scaler.std:.5f} (log return per day)")
 print("x_train", tuple(x_train.shape), "(N, T, F)    y_train", tuple(y_train.shape), "(N, 1)")
 print("x_valid", tuple(x_valid.shape), "              y_valid", tuple(y_valid.shape))
@@ -163,23 +165,23 @@ trace(model, x_train[:4])
 
 # %%
 p = close.to_numpy()
-price_split = S.time_split(close, "2014-11-10", "2015-11-10")  # the same dates, on the price series
+price_split = time_split(close, "2014-11-10", "2015-11-10")  # the same dates, on the price series
 valid_days = np.arange(price_split.train_end, price_split.valid_end)
 test_days = np.arange(price_split.valid_end, len(p))
 
 def price_pipeline(price_scaler):
     """The usual tutorial: LSTM on scaled prices. Returns its price forecasts for valid and test days."""
     zp = price_scaler.transform(p)
-    xp, yp = S.make_windows(zp[price_split.train], window=T, horizon=1)
+    xp, yp = make_windows(zp[price_split.train], window=T, horizon=1)
     net = LSTMPredictor(1, 32)
     Trainer(net, (xp, yp), time_first_mse_loss, config=TrainConfig(steps=300, batch_size=64, lr=3e-3)).run()
     with torch.no_grad():
-        f = lambda days: price_scaler.inverse_transform(net(S.windows_at(zp, days, T).transpose(0, 1))[:, 0].numpy())
+        f = lambda days: price_scaler.inverse_transform(net(windows_at(zp, days, T).transpose(0, 1))[:, 0].numpy())
         return f(valid_days), f(test_days)
 
 t0 = time.perf_counter()
-honest_valid, honest_test = price_pipeline(S.Scaler().fit(p[price_split.train]))  # training years only
-leaky_valid, leaky_test = price_pipeline(S.Scaler().fit(p))  # all data, test years included
+honest_valid, honest_test = price_pipeline(Scaler().fit(p[price_split.train]))  # training years only
+leaky_valid, leaky_test = price_pipeline(Scaler().fit(p))  # all data, test years included
 print(f"two price models trained in {time.perf_counter() - t0:.1f} s")
 
 # %% [markdown]
@@ -198,8 +200,8 @@ shown = slice(0, 200)  # November 2014 – August 2015; the autumn, above the tr
 display(price_vs_prediction(close.index[valid_days][shown], p[valid_days][shown], honest_valid[shown],
                             title="LSTM on prices, validation year"))
 for lag in (0, 1, 2, 3):
-    print(f"RMSE against the price {lag} day(s) earlier: {S.rmse(p[valid_days - lag], honest_valid):.3f} $")
-print(f"persistence RMSE {S.rmse(p[valid_days], persist_valid):.3f} $,  price LSTM RMSE {S.rmse(p[valid_days], honest_valid):.3f} $")
+    print(f"RMSE against the price {lag} day(s) earlier: {rmse(p[valid_days - lag], honest_valid):.3f} $")
+print(f"persistence RMSE {rmse(p[valid_days], persist_valid):.3f} $,  price LSTM RMSE {rmse(p[valid_days], honest_valid):.3f} $")
 
 # %% [markdown]
 # ### Trap 2: a scaler fitted on all data leaks the future
@@ -211,11 +213,11 @@ print(f"persistence RMSE {S.rmse(p[valid_days], persist_valid):.3f} $,  price LS
 
 # %%
 persist_test = p[test_days - 1]
-honest_rmse = S.rmse(p[test_days], honest_test)
-leaky_rmse = S.rmse(p[test_days], leaky_test)
+honest_rmse = rmse(p[test_days], honest_test)
+leaky_rmse = rmse(p[test_days], leaky_test)
 print(f"test RMSE, scaler fitted on training years only (honest): {honest_rmse:6.2f} $")
 print(f"test RMSE, scaler fitted on all data (leaky)           : {leaky_rmse:6.2f} $")
-print(f"test RMSE, persistence                                 : {S.rmse(p[test_days], persist_test):6.2f} $")
+print(f"test RMSE, persistence                                 : {rmse(p[test_days], persist_test):6.2f} $")
 
 # %% [markdown]
 # ### Trap 3: predicting prices instead of returns
@@ -254,7 +256,7 @@ from rnn_course.dashboard import Dashboard
 def versus_persistence(trainer):
     with torch.no_grad():
         pred = trainer.model(x_valid)
-    ratio = S.rmse(y_valid, pred) / S.rmse(y_valid, torch.zeros_like(y_valid))
+    ratio = rmse(y_valid, pred) / rmse(y_valid, torch.zeros_like(y_valid))
     return f"validation RMSE / persistence RMSE = {ratio:.4f}"
 
 trainer = Trainer(model, (x_train, y_train), mse_loss, val_data=(x_valid, y_valid),
@@ -286,11 +288,11 @@ t0 = time.perf_counter()
 forecasts = []
 for k, block in enumerate(np.array_split(test_origins, 4)):
     if k > 0:  # refit on everything before this block
-        x_past, y_past = S.make_windows(z[:block[0]], window=T, horizon=1)
+        x_past, y_past = make_windows(z[:block[0]], window=T, horizon=1)
         Trainer(model, (x_past, y_past), mse_loss, config=TrainConfig(steps=100, batch_size=64, lr=1e-3)).run()
     model.eval()
     with torch.no_grad():
-        forecasts.append(model(S.windows_at(z, block.tolist(), T))[:, 0].numpy())
+        forecasts.append(model(windows_at(z, block.tolist(), T))[:, 0].numpy())
 walk_seconds = time.perf_counter() - t0
 rnn_returns = scaler.inverse_transform(np.concatenate(forecasts))  # back to log returns
 print(f"walk-forward with 3 refits: {walk_seconds:.1f} s")
@@ -309,10 +311,10 @@ candidates = {
 rows = {}
 for name, f in candidates.items():
     rows[name] = {
-        "RMSE return": S.rmse(true_returns, f),
-        "vs persistence": S.rmse(true_returns, f) / S.rmse(true_returns, candidates["persistence"]),
-        "RMSE price $": S.rmse(today, yesterday * np.exp(f)),
-        "direction": S.direction_accuracy(f, true_returns),
+        "RMSE return": rmse(true_returns, f),
+        "vs persistence": rmse(true_returns, f) / rmse(true_returns, candidates["persistence"]),
+        "RMSE price $": rmse(today, yesterday * np.exp(f)),
+        "direction": direction_accuracy(f, true_returns),
     }
 table = pd.DataFrame(rows).T
 up_share = float(np.mean(true_returns[true_returns != 0] > 0))
@@ -329,7 +331,7 @@ print(f"\nshare of up days in the test years: {up_share:.1%} — what 'always up
 # 0.05 means the difference is within what luck produces.
 
 # %%
-dm_stat, dm_p = S.diebold_mariano(true_returns - rnn_returns, true_returns - candidates["persistence"])
+dm_stat, dm_p = diebold_mariano(true_returns - rnn_returns, true_returns - candidates["persistence"])
 ratio = rows["LSTM"]["vs persistence"]
 print(f"LSTM / persistence RMSE = {ratio:.4f};  Diebold–Mariano statistic {dm_stat:+.2f}, p = {dm_p:.2f}")
 
@@ -356,7 +358,7 @@ import io
 
 buffer = io.BytesIO()
 torch.save(model.state_dict(), buffer)
-one = S.windows_at(z, [len(z)], T)  # the last 20 days: (B=1, T=20, F=1) → tomorrow
+one = windows_at(z, [len(z)], T)  # the last 20 days: (B=1, T=20, F=1) → tomorrow
 with torch.no_grad():
     model(one)  # warm-up
     t0 = time.perf_counter()
@@ -382,7 +384,7 @@ check("05-up-share", answer_1)
 
 
 # %% [markdown]
-# **2.** Write `fit_scaler(prices, train_end)` that returns an `S.Scaler` fitted **without leaking**:
+# **2.** Write `fit_scaler(prices, train_end)` that returns an `Scaler` fitted **without leaking**:
 # `prices` is a 1-D NumPy array, `train_end` the position where the training part ends.
 
 # %%

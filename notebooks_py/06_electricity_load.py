@@ -23,9 +23,11 @@ import torch
 
 import rnn_course
 from rnn_course import Trainer, TrainConfig
-from rnn_course import series as S
-from rnn_course.models.forecast import LoadConfig, LoadForecaster, direct_loss, next_step_loss, num_parameters
-from rnn_course.plots import error_by_horizon, forecast_vs_truth, seasonal_profiles
+from rnn_course.forecast.baselines import exp_smoothing_forecast, persistence, seasonal_naive
+from rnn_course.forecast.data import Scaler, calendar_features, load_taylor, make_windows, targets_at, windows_at
+from rnn_course.forecast.evaluation import mae, mape, time_split, walk_forward, walk_forward_origins
+from rnn_course.forecast.model import LoadConfig, LoadForecaster, direct_loss, next_step_loss, num_parameters
+from rnn_course.forecast.views import error_by_horizon, forecast_vs_truth, seasonal_profiles
 from rnn_course.shapes import trace
 from rnn_course.exercises import check, solution
 
@@ -50,7 +52,7 @@ device = rnn_course.start("06_electricity_load")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-load = S.load_taylor()  # Series "load_mw", every 30 minutes
+load = load_taylor()  # Series "load_mw", every 30 minutes
 H, WEEK = 48, 336  # the horizon (one day of half-hours) and the weekly season
 print(f"{len(load):,} half-hours = {len(load) // WEEK} weeks, {load.index[0]} … {load.index[-1]} ({load.index.freq.freqstr})")
 print(f"load from {load.min():,.0f} to {load.max():,.0f} MW, mean {load.mean():,.0f}")
@@ -75,8 +77,8 @@ fig.tight_layout()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-split = S.time_split(load, len(load) - 3 * WEEK, len(load) - 2 * WEEK)
-test_origins = S.walk_forward_origins(len(load), first_origin=split.valid_end, step=H, horizon=H)
+split = time_split(load, len(load) - 3 * WEEK, len(load) - 2 * WEEK)
+test_origins = walk_forward_origins(len(load), first_origin=split.valid_end, step=H, horizon=H)
 print(split)
 print(f"{len(test_origins)} test origins, the first at {load.index[test_origins[0]]}, the last at {load.index[test_origins[-1]]}")
 
@@ -90,17 +92,17 @@ print(f"{len(test_origins)} test origins, the first at {load.index[test_origins[
 #   every origin on all the data before it.
 
 # %%
-truth = S.targets_at(load, test_origins, H)  # (O, H) = (14, 48), MW
+truth = targets_at(load, test_origins, H)  # (O, H) = (14, 48), MW
 forecasts = {
-    "persistence": S.persistence(load, test_origins, H),
-    "seasonal naive (day)": S.seasonal_naive(load, test_origins, H, season=H),
-    "seasonal naive (week)": S.seasonal_naive(load, test_origins, H, season=WEEK),
+    "persistence": persistence(load, test_origins, H),
+    "seasonal naive (day)": seasonal_naive(load, test_origins, H, season=H),
+    "seasonal naive (week)": seasonal_naive(load, test_origins, H, season=WEEK),
 }
 t0 = time.perf_counter()
-forecasts["exp. smoothing"] = S.walk_forward(load, test_origins, H, lambda past, h: S.exp_smoothing_forecast(past, h, WEEK))
+forecasts["exp. smoothing"] = walk_forward(load, test_origins, H, lambda past, h: exp_smoothing_forecast(past, h, WEEK))
 print(f"exponential smoothing: {len(test_origins)} fits in {time.perf_counter() - t0:.1f} s")
 for name, f in forecasts.items():
-    print(f"{name:22s} MAPE {S.mape(truth, f):5.2f} %   MAE {S.mae(truth, f):6,.0f} MW")
+    print(f"{name:22s} MAPE {mape(truth, f):5.2f} %   MAE {mae(truth, f):6,.0f} MW")
 
 # %% [markdown]
 # Last week's load is already within 2 % of the truth. That is the bar.
@@ -120,18 +122,18 @@ for name, f in forecasts.items():
 # %%
 # NBVAL_CHECK_OUTPUT
 T = 96
-scaler = S.Scaler().fit(load.to_numpy()[split.train])
+scaler = Scaler().fit(load.to_numpy()[split.train])
 last_week = load.shift(WEEK).fillna(load)  # the first week has no "last week"; windows never reach it
 features = pd.concat([scaler.transform(load).rename("load"), scaler.transform(last_week).rename("load_last_week"),
-                      S.calendar_features(load)], axis=1)
+                      calendar_features(load)], axis=1)
 table = features.to_numpy()  # (L, F)
 z = table[:, 0]  # standardised load
 
 def batch_at(origins):
     """Inputs, target and residual base at forecast origins: x (O, T, F), y (O, H), base (O, H)."""
-    x = S.windows_at(table, origins, T)
-    y = torch.tensor(S.targets_at(z, origins, H), dtype=torch.float32)
-    base = torch.tensor(S.seasonal_naive(z, origins, H, season=WEEK), dtype=torch.float32)
+    x = windows_at(table, origins, T)
+    y = torch.tensor(targets_at(z, origins, H), dtype=torch.float32)
+    base = torch.tensor(seasonal_naive(z, origins, H, season=WEEK), dtype=torch.float32)
     return x, y, base
 
 train_data = batch_at(range(WEEK + T, split.train_end - H + 1))  # an origin at every half-hour
@@ -201,9 +203,9 @@ plain = LoadForecaster(LoadConfig(n_features=7, hidden_size=48, horizon=H, mode=
 Trainer(plain, train_data[:2], direct_loss, config=TrainConfig(steps=300, batch_size=64, lr=3e-3)).run()
 forecasts["LSTM direct"] = scaler.inverse_transform(plain.forecast(x_test).numpy())
 
-x_long, _ = S.make_windows(table[WEEK:split.train_end], window=T + 1)  # (N, T + 1, F): inputs and next-step targets
+x_long, _ = make_windows(table[WEEK:split.train_end], window=T + 1)  # (N, T + 1, F): inputs and next-step targets
 Trainer(recursive, (x_long,), next_step_loss, config=TrainConfig(steps=300, batch_size=64, lr=3e-3)).run()
-future = S.windows_at(table, [o + H for o in test_origins], H).clone()  # (O, H, F): the next day's known inputs
+future = windows_at(table, [o + H for o in test_origins], H).clone()  # (O, H, F): the next day's known inputs
 future[:, :, 0] = 0  # the load itself is unknown: forecast() fills it with its own predictions
 forecasts["LSTM recursive"] = scaler.inverse_transform(recursive.forecast(x_test, future).numpy())
 print(f"two more LSTMs trained in {time.perf_counter() - t0:.1f} s;  x_long {tuple(x_long.shape)}, future {tuple(future.shape)}")
@@ -215,7 +217,7 @@ print(f"two more LSTMs trained in {time.perf_counter() - t0:.1f} s;  x_long {tup
 # model on the same origins:
 
 # %%
-scores = pd.DataFrame({name: {"MAPE %": S.mape(truth, f), "MAE MW": S.mae(truth, f)} for name, f in forecasts.items()}).T
+scores = pd.DataFrame({name: {"MAPE %": mape(truth, f), "MAE MW": mae(truth, f)} for name, f in forecasts.items()}).T
 scores["vs week naive"] = scores["MAPE %"] / scores.loc["seasonal naive (week)", "MAPE %"]
 print(scores.sort_values("MAPE %").round(3))
 

@@ -29,7 +29,7 @@ from IPython.display import Audio, display
 import rnn_course
 from rnn_course import Trainer, TrainConfig
 from rnn_course import speech as S
-from rnn_course.models import seed
+from rnn_course.article import SpeechRecognitionRNN
 from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate, load_pretrained, transcribe
 from rnn_course.speech_views import (SpeechDemo, hard_test, live_transcript, plot_clip, plot_frame_predictions,
                                      plot_hard_test)
@@ -123,7 +123,7 @@ print("first:", repr(S.decode_ids(y[0, :y_len[0]])), "→", y[0, :y_len[0]].toli
 # %%
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
-article = seed.SpeechRecognitionRNN(input_size=40, hidden_size=64, output_size=len(S.CHARS) + 1)
+article = SpeechRecognitionRNN(input_size=40, hidden_size=64, output_size=len(S.CHARS) + 1)
 frames_first = x.transpose(0, 1)  # (T, B, F): the article's nn.RNN is time-first
 print("in ", tuple(frames_first.shape), "(T, B, F)")
 print("out", tuple(article(frames_first).shape), "(T, B, C): a score for every class at every frame")

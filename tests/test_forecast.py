@@ -7,7 +7,7 @@ import torch
 
 from rnn_course.forecast.model import (LoadConfig, LoadForecaster, ReturnLSTM, direct_loss, mse_loss,
                                         next_step_loss, num_parameters, time_first_mse_loss)
-from rnn_course.models.seed import LSTMPredictor
+from rnn_course.article import LSTMPredictor
 from rnn_course.shapes import diagnose
 
 

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from rnn_course.models import seed
-from rnn_course.models.seed import RNNLanguageModel, generate_text, generate_text_fixed
-from tests import article_seed as article
+from rnn_course import article as ours
+from rnn_course.article import RNNLanguageModel, generate_text, generate_text_fixed
+from tests import article_original as article
 
 CORPUS = ("the cat sat on the mat . the dog lay on the rug . " * 4).split()
 VOCAB = sorted(set(CORPUS))
@@ -97,8 +97,8 @@ def test_fixed_version_samples_reproducibly_with_a_generator(trained_lm):
 
 
 def test_article_globals_are_used_when_no_vocabulary_is_passed(trained_lm, monkeypatch):
-    monkeypatch.setattr(seed, "word_to_index", W2I)
-    monkeypatch.setattr(seed, "index_to_word", I2W)
+    monkeypatch.setattr(ours, "word_to_index", W2I)
+    monkeypatch.setattr(ours, "index_to_word", I2W)
     assert generate_text(trained_lm, "the", 2).startswith("the ")
 
 

@@ -11,9 +11,9 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from rnn_course.models import seed
+from rnn_course import article as ours
 from rnn_course.shapes import Diagnosis, Finding, ShapeError, diagnose, format_findings, trace
-from tests import article_seed
+from tests import article_original
 
 B, T, F, H, V, C = 3, 5, 4, 8, 11, 2
 RNN_TYPES = [nn.RNN, nn.LSTM, nn.GRU]
@@ -76,7 +76,7 @@ class ViewInsteadOfTranspose(nn.Module):
         return self.head(out.transpose(0, 1))  # (B, T, C)
 
 
-class BatchFirstLSTMPredictor(article_seed.LSTMPredictor):
+class BatchFirstLSTMPredictor(article_original.LSTMPredictor):
     """The article's predictor with batch_first=True: lstm_out[-1] is now the last *sample*."""
 
     def __init__(self, input_size, hidden_size):
@@ -90,8 +90,8 @@ class Seq2Seq(nn.Module):
     def __init__(self, buggy=False):
         super().__init__()
         self.buggy = buggy
-        self.encoder = seed.EncoderRNN(F, H)
-        self.decoder = seed.DecoderRNN(V, H)
+        self.encoder = ours.EncoderRNN(F, H)
+        self.decoder = ours.DecoderRNN(V, H)
 
     def forward(self, src, tgt):
         enc_out, hidden = self.encoder(src)  # (T_src, B, H), (1, B, H)
@@ -153,7 +153,7 @@ def test_article_lstm_predictor_with_batch_first_is_batch_mixing():
 
 def test_article_lstm_predictor_time_first_is_fine():
     torch.manual_seed(0)
-    assert diagnose(seed.LSTMPredictor(F, H), torch.randn(T, B, F), layout="TBF") == []
+    assert diagnose(ours.LSTMPredictor(F, H), torch.randn(T, B, F), layout="TBF") == []
 
 
 def test_bidirectional_next_token_model_leaks_the_future():
@@ -276,7 +276,7 @@ def test_findings_print_as_a_readable_list():
 
 def test_trace_of_seed_language_model_names_axes():
     torch.manual_seed(0)
-    model = seed.RNNLanguageModel(V, F, H)
+    model = ours.RNNLanguageModel(V, F, H)
     t = trace(model, torch.randint(0, V, (T, B)))
     assert [r.name for r in t.rows] == ["(model)", "embedding", "rnn", "fc"]  # call order
     rnn = t.row("rnn")
@@ -291,9 +291,9 @@ def test_trace_of_seed_language_model_names_axes():
 
 
 @pytest.mark.parametrize("make, x", [
-    (lambda: seed.LSTMPredictor(F, H), torch.randn(T, B, F)),
-    (lambda: seed.SpeechRecognitionRNN(F, H, C), torch.randn(T, B, F)),
-    (lambda: seed.EncoderRNN(F, H), torch.randn(T, B, F)),
+    (lambda: ours.LSTMPredictor(F, H), torch.randn(T, B, F)),
+    (lambda: ours.SpeechRecognitionRNN(F, H, C), torch.randn(T, B, F)),
+    (lambda: ours.EncoderRNN(F, H), torch.randn(T, B, F)),
 ])
 def test_trace_of_seed_models_is_time_first_and_deterministic(make, x):
     torch.manual_seed(0)
@@ -325,19 +325,19 @@ def test_trace_shows_packed_sequences():
 
 
 def test_trace_never_guesses_letters_when_sizes_coincide():
-    model = seed.RNNLanguageModel(V, F, H)
+    model = ours.RNNLanguageModel(V, F, H)
     t = trace(model, torch.randint(0, V, (B, B)))  # T == B: which axis is which?
     assert t.row("embedding").get("input").axes is None  # plain numbers
     assert t.row("rnn").get("input").axes == ("T", "B", "F")  # the RNN itself is certain
     # V == E: the logits' last axis could be either letter, so it stays a number
-    same = trace(seed.RNNLanguageModel(F, F, H), torch.randint(0, F, (T, B)))
+    same = trace(ours.RNNLanguageModel(F, F, H), torch.randint(0, F, (T, B)))
     assert same.row("embedding").get("output").axes == ("T", "B", "E")  # certain: Embedding
     assert same.row("fc").get("output").axes == ("T", "B", None)
     assert f"output (T, B, {F}) = ({T}, {B}, {F})" in str(same)
 
 
 def test_trace_html_is_a_table():
-    t = trace(seed.LSTMPredictor(F, H), torch.randn(T, B, F))
+    t = trace(ours.LSTMPredictor(F, H), torch.randn(T, B, F))
     page = t._repr_html_()
     assert page.startswith("<table") and "h_n (L·D, B, H)" in page and "c_n" in page
 

@@ -399,7 +399,7 @@ class ArticleSeq2Seq(nn.Module):
 
     def __init__(self, src_vocab: Vocab, tgt_vocab: Vocab, hidden_size: int = 128):
         super().__init__()
-        from ..models.seed import DecoderRNN, EncoderRNN
+        from ..article import DecoderRNN, EncoderRNN
 
         self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
         self.V_src, self.V_tgt = len(src_vocab), len(tgt_vocab)

@@ -1,10 +1,10 @@
-"""rnn_course.models.seed must stay interchangeable with the article's own code."""
+"""rnn_course.article must stay interchangeable with the article's own code."""
 
 import pytest
 import torch
 
-from rnn_course.models import seed as ours
-from tests import article_seed as article
+from rnn_course import article as ours
+from tests import article_original as article
 
 T, B = 7, 3
 

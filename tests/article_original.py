@@ -1,6 +1,6 @@
 # Verbatim copy of the code in ../shared/seed/practical_rnn_applications.txt
 # (the article's indentation restored; nothing else changed). The seed-model
-# tests load state_dicts between these classes and rnn_course.models.seed and
+# tests load state_dicts between these classes and rnn_course.article and
 # compare outputs, so the package can never drift from the article.
 # Do not "fix" anything here: the flaws are what the course teaches.
 import torch

@@ -3,7 +3,7 @@
 Source: ``shared/seed/practical_rnn_applications.txt`` ("20 Real-World Applications of
 Recurrent Neural Networks"). The classes keep the article's constructor signatures,
 submodule names and behaviour, so a ``state_dict`` moves between this module and the
-article's code with ``strict=True`` and gives identical outputs (``tests/test_seed_models.py``
+article's code with ``strict=True`` and gives identical outputs (``tests/test_article.py``
 checks it against a verbatim copy).
 
 All of them use PyTorch's default **time-first** layout: ``nn.RNN``/``nn.LSTM`` are built
