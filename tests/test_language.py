@@ -8,6 +8,7 @@ import torch
 from rnn_course.language.baselines import KneserNeyLM
 from rnn_course.language.model import (LMConfig, RecurrentLM, generate, generate_by_rereading, lm_loss,
                                         next_token_distribution, perplexity_interval, stream_nll, compare_perplexities,
+                                        ngram_nll,
                                         stream_perplexity)
 from rnn_course.language.data import CharVocab, Vocab, lm_windows, words
 
@@ -185,3 +186,11 @@ def test_compare_perplexities_pairs_the_two_models_token_by_token():
     assert r["ppl_ci95"][1] > r["baseline_ppl"]  # unpaired intervals overlap widely
     with pytest.raises(ValueError, match="same tokens"):
         compare_perplexities(lstm, ngram[:-1])
+
+
+def test_ngram_nll_is_the_baselines_perplexity_token_by_token(kn):
+    kn, _ = kn
+    ids = torch.tensor([1, 2, 3, 1, 2, 4, 0, 3])
+    nll = ngram_nll(kn, ids)
+    assert nll.shape == (7,)
+    assert math.isclose(math.exp(nll.mean()), kn.perplexity(ids.tolist()), rel_tol=1e-9)

@@ -19,7 +19,7 @@ from torch import nn
 from ..repro import without_onednn as _without_onednn
 
 __all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
-           "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "compare_perplexities", "hidden_activations", "CELLS"]
+           "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "ngram_nll", "compare_perplexities", "hidden_activations", "CELLS"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -163,6 +163,16 @@ def perplexity_interval(nll: torch.Tensor, *, block: int = 200, samples: int = 1
     boot = means[torch.randint(0, k, (samples, k), generator=g)].mean(dim=1)  # (samples,)
     lo, hi = torch.quantile(boot, torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64))
     return math.exp(float(nll.mean())), math.exp(float(lo)), math.exp(float(hi))
+
+
+def ngram_nll(ngram, ids: torch.Tensor) -> torch.Tensor:
+    """Per-token losses of an n-gram model (anything with ``.order`` and ``.prob(word, context)``,
+    such as ``KneserNeyLM``) on the tokens ``stream_nll(..., streams=1)`` scores: ids (N,) → (N − 1,),
+    every token after the first given up to ``order − 1`` tokens before it."""
+    seq = [int(i) for i in ids]
+    k = ngram.order - 1
+    return torch.tensor([-math.log(ngram.prob(seq[i], seq[max(0, i - k):i])) for i in range(1, len(seq))],
+                        dtype=torch.float64)
 
 
 def compare_perplexities(nll: torch.Tensor, baseline_nll: torch.Tensor, *, block: int = 200) -> dict:
