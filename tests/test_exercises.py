@@ -10,12 +10,12 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_course.forecast.data import load_msft
-from rnn_course.exercises import EXERCISES, check, solution
-from rnn_course.exercises import core
+from rnn_course.exercises import EXERCISES, check, core, solution
 from rnn_course.exercises.core import KEYED_HEADING, Exercise
+from rnn_course.families.tcn import TCNConfig
+from rnn_course.forecast.data import Scaler, load_msft
 from rnn_course.paths import project_root
-from rnn_course.forecast.data import Scaler
+from rnn_course.scaling.views import allreduce_seconds
 
 
 def true_hn_shape():
@@ -42,11 +42,10 @@ CORRECT = {
     "07-ctc-decode": "one",
     "07-output-frames": 63,
     "07-snr-db": lambda clean, noisy: 10 * math.log10(float((clean ** 2).mean()) / float(((noisy - clean) ** 2).mean())),
-    "08-receptive-field": __import__("rnn_course.families.tcn", fromlist=["TCNConfig"]).TCNConfig(
-        vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
+    "08-receptive-field": TCNConfig(vocab_size=2, kernel_size=3, num_layers=5).receptive_field,
     "08-state-bytes": nn.GRU(64, 256, batch_first=True)(torch.zeros(1, 2000, 64))[1].numel() * 4,
     "09-shard-size": 96 // (2 * 4),  # torchrun --nnodes=2 --nproc-per-node=4: W = 8
-    "09-allreduce-ms": __import__("rnn_course.scaling.views", fromlist=["x"]).allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
+    "09-allreduce-ms": allreduce_seconds(25e6 * 4, 4, 10e9) * 1e3,
     "09-lost-steps": 437 - 400,
     "10-majority-accuracy": 400 / 1200,  # 400 test passages per genre; majority = history
     "10-masked-mean": lambda out, lengths: ((out * (torch.arange(out.shape[1])[None, :] < lengths[:, None])[..., None]).sum(1)

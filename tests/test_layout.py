@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 import rnn_course
 
 LIMIT = 500  # lines
@@ -20,7 +18,6 @@ def long_modules(package: Path, limit: int) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=False, reason="issue 17 in progress")
 def test_no_module_in_the_package_passes_the_line_limit():
     offenders = long_modules(PACKAGE, LIMIT)
     assert not offenders, f"modules over {LIMIT} lines (split each by idea): " + "; ".join(offenders)
