@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import importlib.util
 import json
 import os
 import re
@@ -67,11 +68,20 @@ import psutil
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
+from rnn_course.cost import pss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "deploy" / "jupyterhub"))
-import hub as course_hub  # noqa: E402  (deploy/jupyterhub/hub.py: the command that starts the hub)
-sys.path.insert(0, str(ROOT))
-from rnn_course.cost import pss_mb  # noqa: E402
+
+def _load_hub():
+    """deploy/jupyterhub/hub.py, the command that starts the hub (a script folder, not a package)."""
+    spec = importlib.util.spec_from_file_location("hub", ROOT / "deploy" / "jupyterhub" / "hub.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hub"] = module  # its own imports of "hub" (if any) find this one
+    spec.loader.exec_module(module)
+    return module
+
+
+course_hub = _load_hub()
 
 PASSWORD = "classroom-" + uuid.uuid4().hex[:8]
 # After the notebook, untimed: the kernel's torch threads and the CPU seconds it has used

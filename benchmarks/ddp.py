@@ -21,15 +21,13 @@ the 1- and 2-process runs and the throughput ratio (2 processes / 1 process with
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from rnn_course.results import save_benchmark  # noqa: E402
-from rnn_course.scaling.job import CharLMRun  # noqa: E402
+from rnn_course.results import save_benchmark
+from rnn_course.scaling.job import CharLMRun
 from rnn_course.scaling.launch import run_torchrun
 from rnn_course.scaling.views import allreduce_table
 

@@ -51,8 +51,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SLOW_CELL_S = 5.0  # a cell longer than this is listed as it is measured: it should show progress
-sys.path.insert(0, str(ROOT))
-from rnn_course.cost import pss_mb  # noqa: E402
+from rnn_course.cost import pss_mb
 
 
 class TreeSampler(threading.Thread):

@@ -13,36 +13,34 @@ Results go to data/benchmarks/speech_frame_rate.json; the last line is the headl
 from __future__ import annotations
 
 import argparse
-import math
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rnn_course import TrainConfig, Trainer, seed_everything
+from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate
+from rnn_course.results import save_benchmark
+from rnn_course.train import CosineLR
+from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate
 
-from rnn_course import Callback, TrainConfig, Trainer, seed_everything  # noqa: E402
-from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate  # noqa: E402
-from rnn_course.results import save_benchmark  # noqa: E402
-from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate  # noqa: E402
 
-
-class CPUBudget(Callback):
-    """Stop after ``seconds`` of CPU time; meanwhile decay the learning rate on a cosine over that
-    time (to 5 %), as notebook 07's run decays it over its steps."""
+class CPUBudget(CosineLR):
+    """The trainer's cosine schedule (to 5 %) over ``seconds`` of CPU time instead of over steps, as
+    notebook 07's run decays it over its steps; stops the run when the time is spent."""
 
     def __init__(self, seconds: float, lr: float):
-        self.seconds, self.lr = seconds, lr
+        super().__init__(lr, steps=1, floor=0.05, log=False)
+        self.seconds = seconds
 
     def on_run_start(self, trainer):
         self.t0 = time.process_time()
 
+    def progress(self, trainer, step: int) -> float:
+        return (time.process_time() - self.t0) / self.seconds
+
     def on_step(self, trainer, step, loss):
-        frac = min((time.process_time() - self.t0) / self.seconds, 1.0)
-        for g in trainer.optimizer.param_groups:
-            g["lr"] = self.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
-        if frac >= 1.0:
+        super().on_step(trainer, step, loss)
+        if self.progress(trainer, step) >= 1.0:
             trainer.request_stop()
 
 

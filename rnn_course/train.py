@@ -137,8 +137,12 @@ class CosineLR(Callback):
         if self.log:
             print(f"step {step:5d}  val {val:.4f}", flush=True)
 
+    def progress(self, trainer, step: int) -> float:
+        """How far along the schedule is, 0 → 1 (by steps here; a subclass may measure otherwise)."""
+        return step / self.steps
+
     def on_step(self, trainer, step, loss):
-        frac = min(step / self.steps, 1.0)
+        frac = min(self.progress(trainer, step), 1.0)
         scale = self.floor + (1 - self.floor) * 0.5 * (1 + math.cos(math.pi * frac))
         for g in trainer.optimizer.param_groups:
             g["lr"] = self.lr * scale

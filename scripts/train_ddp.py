@@ -30,11 +30,10 @@ from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from rnn_course.scaling import distributed as D  # noqa: E402
-from rnn_course.checkpoint import CheckpointError  # noqa: E402
-from rnn_course.scaling.job import CharLMRun, train_char_lm, write_json  # noqa: E402
+from rnn_course.scaling import distributed as D
+from rnn_course.checkpoint import CheckpointError
+from rnn_course.scaling.job import CharLMRun, train_char_lm, write_json
 
 
 def parse(argv=None) -> tuple[CharLMRun, Path | None]:

@@ -21,13 +21,12 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
-from rnn_course.models.speech import (AcousticConfig, AcousticModel, checkpoint_meta,  # noqa: E402
+from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
+from rnn_course.models.speech import (AcousticConfig, AcousticModel, checkpoint_meta,
                                       ctc_loss_fn, evaluate)
-from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate  # noqa: E402
-from rnn_course.train import CosineLR  # noqa: E402
+from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate
+from rnn_course.train import CosineLR
 
 RECIPE = dict(steps=1_200, batch_size=32, lr=5e-3)
 MODELS = {

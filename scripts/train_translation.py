@@ -24,13 +24,12 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything  # noqa: E402
-from rnn_course.train import CosineLR  # noqa: E402
-from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize  # noqa: E402
-from rnn_course.translation.grammar import make_splits  # noqa: E402
-from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores,  # noqa: E402
+from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
+from rnn_course.train import CosineLR
+from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize
+from rnn_course.translation.grammar import make_splits
+from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores,
                                           greedy_decode, length_thirds, seq2seq_loss)
 
 SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)

@@ -303,3 +303,19 @@ def test_evaluate_builds_no_autograd_graph():
     trainer = Trainer(nn.Linear(3, 1), (x, x.sum(1, keepdim=True)), loss_fn, val_data=(x, x[:, :1]), batch_size=4)
     trainer.evaluate()
     assert seen and not any(seen)
+
+
+def test_cosine_schedule_can_follow_another_clock():
+    """A subclass of CosineLR changes only how progress is measured (the speech benchmark uses CPU time)."""
+    from rnn_course.train import CosineLR
+
+    class Halfway(CosineLR):
+        def progress(self, trainer, step):
+            return 0.5
+
+    model = nn.Linear(1, 1)
+    x = torch.randn(8, 1)
+    trainer = Trainer(model, (x, x), lambda m, b: ((m(b[0]) - b[1]) ** 2).mean(),
+                      config=TrainConfig(steps=1, batch_size=8, lr=1.0), callbacks=[Halfway(lr=1.0, steps=100, floor=0.0, log=False)])
+    trainer.run()
+    assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(0.5)
