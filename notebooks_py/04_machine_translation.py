@@ -24,11 +24,12 @@ import torch
 import rnn_course
 from rnn_course import Trainer, TrainConfig
 from rnn_course.translation.baselines import word_by_word
-from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize
+from rnn_course.translation.data import detokenize, make_tensors, tokenize
 from rnn_course.translation.grammar import make_splits
 from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_loss, beam_search,
                                           corpus_scores, length_thirds, load_pretrained, seq2seq_loss, translate,
                                           translate_pairs)
+from rnn_course.vocab import SPECIAL_TOKENS, Vocab
 from rnn_course.shapes import trace
 from rnn_course.exercises import check, solution
 
@@ -89,8 +90,8 @@ print("French:      ", "le chien blanc n'aime pas les petits chats .")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-src_vocab = Vocab.build(tokenize(p.en, "en") for p in splits["train"])
-tgt_vocab = Vocab.build(tokenize(p.fr, "fr") for p in splits["train"])
+src_vocab = Vocab.build((tokenize(p.en, "en") for p in splits["train"]), specials=SPECIAL_TOKENS)
+tgt_vocab = Vocab.build((tokenize(p.fr, "fr") for p in splits["train"]), specials=SPECIAL_TOKENS)
 assert src_vocab.itos == pretrained.src_vocab.itos and tgt_vocab.itos == pretrained.tgt_vocab.itos
 print(f"English V_src = {len(src_vocab)}, French V_tgt = {len(tgt_vocab)}; special tokens: {tgt_vocab.itos[:4]}")
 print(tokenize("Je n'aime pas l'arbre.", "fr"))

@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
 from rnn_course.train import CosineLR
-from rnn_course.translation.data import Vocab, detokenize, make_tensors, tokenize
+from rnn_course.translation.data import detokenize, make_tensors, tokenize
 from rnn_course.translation.grammar import make_splits
 from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores,
                                           greedy_decode, length_thirds, seq2seq_loss)
+from rnn_course.vocab import SPECIAL_TOKENS, Vocab
 
 SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)
 MODEL = dict(embedding_dim=64, hidden_size=128, bidirectional=True, dropout=0.1)
@@ -58,8 +59,8 @@ def main() -> None:
     torch.set_num_threads(1)
 
     splits = make_splits(**SPLITS)
-    src_vocab = Vocab.build(tokenize(p.en, "en") for p in splits["train"])
-    tgt_vocab = Vocab.build(tokenize(p.fr, "fr") for p in splits["train"])
+    src_vocab = Vocab.build((tokenize(p.en, "en") for p in splits["train"]), specials=SPECIAL_TOKENS)
+    tgt_vocab = Vocab.build((tokenize(p.fr, "fr") for p in splits["train"]), specials=SPECIAL_TOKENS)
     train = make_tensors(splits["train"], src_vocab, tgt_vocab)
     valid = make_tensors(splits["valid"], src_vocab, tgt_vocab)
     print(f"{len(splits['train'])} training pairs; vocabularies: {len(src_vocab)} English, "

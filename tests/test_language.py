@@ -194,3 +194,22 @@ def test_ngram_nll_is_the_baselines_perplexity_token_by_token(kn):
     nll = ngram_nll(kn, ids)
     assert nll.shape == (7,)
     assert math.isclose(math.exp(nll.mean()), kn.perplexity(ids.tolist()), rel_tol=1e-9)
+
+
+def test_one_vocab_reads_both_shipped_layouts():
+    """The word LM's list starts with <unk>; the translation models' with <pad> <bos> <eos> <unk>."""
+    from rnn_course.vocab import SPECIAL_TOKENS
+
+    word = Vocab(["<unk>", "the", "cat"])
+    pairs = Vocab([*SPECIAL_TOKENS, "le", "chat"])
+    assert (word.unk, word.pad, word.eos) == (0, None, None) and word.encode(["cat", "dog"]).tolist() == [2, 0]
+    assert (pairs.pad, pairs.bos, pairs.eos, pairs.unk) == (0, 1, 2, 3)
+    assert pairs.decode([1, 4, 5, 2, 4]) == ["le", "chat"] and word.decode([1, 2]) == ["the", "cat"]
+
+
+def test_vocab_build_takes_sentences_or_a_stream_and_counts_the_same():
+    stream = ["a", "b", "a", "c"]
+    assert Vocab.build(stream).itos == Vocab.build([["a", "b"], ["a", "c"]]).itos == ["<unk>", "a", "b", "c"]
+    assert Vocab.build(stream, min_count=2).itos == ["<unk>", "a"]
+    with pytest.raises(ValueError, match="min_count"):
+        Vocab.build(stream, min_count=0)

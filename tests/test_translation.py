@@ -7,8 +7,9 @@ import pytest
 
 from rnn_course.translation.baselines import lexicon_dictionary, word_by_word
 from rnn_course.translation.data import load_tatoeba_tsv, tokenize
-from rnn_course.translation.grammar import (ADJECTIVES, HELD_OUT, NOUNS, SPECIAL_TOKENS, NounPhrase, Pair, conjugate,
+from rnn_course.translation.grammar import (ADJECTIVES, HELD_OUT, NOUNS, NounPhrase, Pair, conjugate,
                                             generate_pairs, make_splits, sentence)
+from rnn_course.vocab import SPECIAL_TOKENS
 
 NP = NounPhrase
 

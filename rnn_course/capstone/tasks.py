@@ -94,7 +94,7 @@ class ClassifyTask(_Task):
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: LabelledSequences, max_vocab: int = 8000):
-        from ..language.data import Vocab
+        from ..vocab import Vocab
 
         self.data, self.classes = data, data.classes
         parts = {s: data.part(s) for s in ("train", "valid", "test")}
@@ -102,7 +102,7 @@ class ClassifyTask(_Task):
             raise ValueError("the data need training and test examples; see rnn_course.sources.stratified_split")
         self.raw = parts
         if data.kind == "tokens":
-            self.vocab = Vocab.build([w for s in parts["train"][0] for w in s], max_size=max_vocab, min_freq=2)
+            self.vocab = Vocab.build([w for s in parts["train"][0] for w in s], max_size=max_vocab, min_count=2)
             encode = lambda items: pad_tokens([self.vocab.encode(s).tolist() for s in items])  # noqa: E731
         else:
             frames = np.concatenate(parts["train"][0])  # (ΣT, F): statistics of the training clips only

@@ -110,13 +110,15 @@ class TranslateTask(_Task):
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100)
 
     def __init__(self, data: PairsData):
-        from ..translation.data import Vocab, make_tensors, tokenize
+        from ..translation.data import make_tensors, tokenize
+        from ..vocab import SPECIAL_TOKENS, Vocab
         from ..translation.grammar import Pair
 
         self.data, self.tok = data, tokenize
         src = [tokenize(a, "en") for a, _ in data.parts["train"]]
         tgt = [tokenize(b, "fr") for _, b in data.parts["train"]]
-        self.src_vocab, self.tgt_vocab = Vocab.build(src), Vocab.build(tgt)
+        self.src_vocab = Vocab.build(src, specials=SPECIAL_TOKENS)
+        self.tgt_vocab = Vocab.build(tgt, specials=SPECIAL_TOKENS)
         self.tensors = {s: make_tensors([Pair(a, b) for a, b in p], self.src_vocab, self.tgt_vocab)
                         for s, p in data.parts.items() if p}
         self.train, self.valid, self.test = self.tensors["train"], self.tensors.get("valid"), self.tensors["test"]

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from ..paths import data_dir
+from ..vocab import Vocab  # the course's one vocabulary (rnn_course.vocab), for word tokens
 
 __all__ = ["plays", "play_text", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
 
@@ -70,46 +70,6 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+|[.,!?;:\-]+")
 def words(text: str) -> list[str]:
     """Lower-case words (with inner apostrophes: "ne'er") and punctuation marks as tokens."""
     return _WORD.findall(text.lower())
-
-
-@dataclass
-class Vocab:
-    """Word ↔ index. Index 0 is ``<unk>``: every word outside the vocabulary maps to it."""
-
-    itos: list[str]
-
-    UNK = "<unk>"
-
-    def __post_init__(self):
-        self.stoi = {w: i for i, w in enumerate(self.itos)}
-
-    @classmethod
-    def build(cls, tokens: list[str], max_size: int = 10_000, min_freq: int = 1) -> "Vocab":
-        """The ``max_size`` most frequent tokens (ties broken alphabetically) seen ≥ ``min_freq`` times."""
-        if not isinstance(max_size, int) or max_size < 2:
-            raise ValueError(f"max_size must be a whole number ≥ 2 (<unk> plus at least one word), got {max_size!r}")
-        if not isinstance(min_freq, int) or min_freq < 1:
-            raise ValueError(f"min_freq must be a whole number ≥ 1, got {min_freq!r}")
-        counts = Counter(tokens)
-        ranked = sorted((w for w, c in counts.items() if c >= min_freq), key=lambda w: (-counts[w], w))
-        return cls([cls.UNK] + ranked[: max_size - 1])
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.stoi
-
-    def encode(self, tokens: list[str]) -> torch.Tensor:
-        """(N,) int64 indices; unknown words become 0 (``<unk>``)."""
-        return torch.tensor([self.stoi.get(t, 0) for t in tokens], dtype=torch.long)
-
-    def decode(self, ids) -> list[str]:
-        return [self.itos[int(i)] for i in ids]
-
-    def coverage(self, tokens: list[str]) -> float:
-        """Share of ``tokens`` the vocabulary knows (not ``<unk>``)."""
-        return sum(t in self.stoi for t in tokens) / max(len(tokens), 1)
 
 
 @dataclass

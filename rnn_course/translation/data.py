@@ -1,7 +1,7 @@
 """Tokens, vocabularies and (B, T) tensors for notebook 04 — and reading a Tatoeba/Anki file.
 
     tokenize("je n'aime pas l'arbre .", "fr")             # ['je', "n'", 'aime', 'pas', "l'", 'arbre', '.']
-    src_vocab = Vocab.build(tokenize(p.en, "en") for p in pairs)
+    src_vocab = Vocab.build((tokenize(p.en, "en") for p in pairs), specials=SPECIAL_TOKENS)  # rnn_course.vocab
     data = make_tensors(pairs, src_vocab, tgt_vocab)      # src, src_len, tgt_in, tgt_out
 
 :func:`tokenize` splits French after an apostrophe ("l'" "arbre"), so an attention map shows
@@ -11,15 +11,15 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import torch
 
-from .grammar import BOS, EOS, PAD, SPECIAL_TOKENS, Pair
+from ..vocab import Vocab
+from .grammar import Pair
 
-__all__ = ["tokenize", "detokenize", "Vocab", "make_tensors", "load_tatoeba_tsv"]
+__all__ = ["tokenize", "detokenize", "make_tensors", "load_tatoeba_tsv"]
 
 _TOKENS = {
     "en": re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]"),  # keeps "don't" whole
@@ -44,50 +44,6 @@ def detokenize(tokens: Sequence[str]) -> str:
 
 
 
-class Vocab:
-    """Tokens ↔ ids. Ids 0–3 are always <pad>, <bos>, <eos>, <unk>, then tokens by frequency."""
-
-    def __init__(self, itos: Sequence[str]):
-        if tuple(itos[:4]) != SPECIAL_TOKENS:
-            raise ValueError(f"a vocabulary starts with {SPECIAL_TOKENS}, got {tuple(itos[:4])}")
-        self.itos = list(itos)
-        self.stoi = {t: i for i, t in enumerate(self.itos)}
-        if len(self.stoi) != len(self.itos):
-            raise ValueError("a vocabulary cannot list a token twice")
-        self.pad, self.bos, self.eos, self.unk = range(4)
-
-    @classmethod
-    def build(cls, token_lists: Iterable[Sequence[str]], min_count: int = 1) -> "Vocab":
-        counts = Counter(t for tokens in token_lists for t in tokens)
-        kept = sorted((t for t, c in counts.items() if c >= min_count and t not in SPECIAL_TOKENS),
-                      key=lambda t: (-counts[t], t))  # most frequent first; ties alphabetical
-        return cls([*SPECIAL_TOKENS, *kept])
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def __contains__(self, token: str) -> bool:
-        return token in self.stoi
-
-    def encode(self, tokens: Sequence[str]) -> list[int]:
-        return [self.stoi.get(t, self.unk) for t in tokens]
-
-    def decode(self, ids: Iterable[int], strip: bool = True) -> list[str]:
-        """Ids → tokens; with ``strip``, stop at <eos> and drop <pad>/<bos>."""
-        out = []
-        for i in ids:
-            tok = self.itos[int(i)]
-            if strip and tok == EOS:
-                break
-            if not (strip and tok in (PAD, BOS)):
-                out.append(tok)
-        return out
-
-    def unknown(self, tokens: Sequence[str]) -> list[str]:
-        return [t for t in tokens if t not in self.stoi]
-
-
-
 def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None = None):
     """Pairs → ``(src, src_len, tgt_in, tgt_out)``, padded with <pad> (id 0) to the longest sentence.
 
@@ -96,8 +52,8 @@ def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None 
     :func:`seq2seq_loss` trims each batch to its own longest sentence, so the Trainer can slice
     these tensors directly.
     """
-    src = [src_vocab.encode(tokenize(p.en, "en")) for p in pairs]
-    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")) for p in pairs]
+    src = [src_vocab.encode(tokenize(p.en, "en")).tolist() for p in pairs]
+    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")).tolist() for p in pairs]
     if not src:
         raise ValueError("no pairs to encode")
     if any(not s for s in src):

@@ -30,12 +30,10 @@ import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["PAD", "BOS", "EOS", "UNK", "SPECIAL_TOKENS", "Pair", "NounPhrase", "NOUNS", "ADJECTIVES",
+__all__ = ["Pair", "NounPhrase", "NOUNS", "ADJECTIVES",
            "VERBS", "IDIOMS", "PREPOSITIONS", "PRONOUNS", "HELD_OUT", "conjugate", "sentence", "generate_pairs",
            "make_splits"]
 
-PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
-SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)
 
 
 @dataclass(frozen=True)

@@ -359,7 +359,7 @@ def translate(model: Seq2Seq, sentence: str, beam: int = 1, max_len: int = 30,
     if tokens[-1] not in (".", "?", "!"):
         tokens.append(".")  # the corpus always ends with " ."
     device = next(model.parameters()).device
-    src = torch.tensor([model.src_vocab.encode(tokens)], device=device)  # (1, T_src)
+    src = model.src_vocab.encode(tokens)[None].to(device)  # (1, T_src)
     src_len = torch.tensor([len(tokens)])
     best = beam_search(model, src, src_len, beam=beam, max_len=max_len, length_penalty=length_penalty)[0]
     out = model.tgt_vocab.decode(best.ids)

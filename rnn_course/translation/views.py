@@ -15,7 +15,7 @@ import html
 from typing import NamedTuple
 
 from ..plots import figure, figure_html
-from .grammar import EOS
+from ..vocab import EOS
 from .model import Translation, translate
 
 __all__ = ["attention_figure", "translate_view", "TranslateView", "TranslateWidget"]
