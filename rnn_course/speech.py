@@ -24,7 +24,7 @@ import torch
 from .paths import data_dir
 
 __all__ = [
-    "AudioError", "SR", "HOP", "N_MELS", "load_audio", "log_mel", "frames_per_second",
+    "AudioError", "SR", "HOP", "N_MELS", "load_audio", "mel_power", "log_mel", "frames_per_second",
     "CHARS", "encode_text", "decode_ids", "ctc_greedy", "error_rates",
     "Clip", "SpeechCorpus", "Augment", "add_noise", "SpeechDataset", "collate", "load_fsdd", "BLANK",
 ]
@@ -84,8 +84,8 @@ def frames_per_second(hop: int = HOP, sr: int = SR) -> float:
     return sr / hop
 
 
-def log_mel(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
-    """Log-mel spectrogram, frames first: (T, F) float32 with T = 1 + N // 160, F = ``n_mels``."""
+def mel_power(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
+    """Mel spectrogram before the log, frames first: (T, F) float32 power, T = 1 + N // 160."""
     import librosa
 
     wave = np.asarray(wave, dtype=np.float32)
@@ -94,7 +94,12 @@ def log_mel(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
     mel = librosa.feature.melspectrogram(
         y=wave, sr=sr, n_fft=512, win_length=WIN, hop_length=HOP, n_mels=n_mels, fmin=20, fmax=sr / 2,
     )  # (F, T)
-    return np.log(mel + LOG_FLOOR).T.astype(np.float32)  # (T, F)
+    return np.ascontiguousarray(mel.T, dtype=np.float32)  # (T, F)
+
+
+def log_mel(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
+    """Log-mel spectrogram, frames first: (T, F) float32 with T = 1 + N // 160, F = ``n_mels``."""
+    return np.log(mel_power(wave, sr, n_mels) + LOG_FLOOR)  # (T, F)
 
 
 # --- transcripts: characters in, characters out -----------------------------------------------
@@ -236,7 +241,8 @@ class Augment:
     """Load-time augmentation, drawn from the dataset's seeded generator (deterministic).
 
     Noise on a share ``p_noise`` of clips (not all: espeak's perfectly silent stretches make a
-    model that only ever heard noise worse on clean audio), a random gain, a small time shift.
+    model that only ever heard noise worse on clean audio), a random gain, a small time shift
+    in whole 10-ms frames.
     """
 
     p_noise: float = 0.5
@@ -244,17 +250,40 @@ class Augment:
     gain_db: tuple[float, float] = (-6.0, 6.0)
     shift_s: float = 0.05
 
+    def draw(self, rng: np.random.Generator) -> tuple[float, int, float | None]:
+        """One clip's random choices: a gain (factor on the wave), a shift (frames of silence put
+        in front) and the SNR in dB of the noise to add, or None for no noise."""
+        gain = float(10 ** (rng.uniform(*self.gain_db) / 20))
+        shift = int(rng.integers(0, round(self.shift_s * SR / HOP) + 1))
+        snr = float(rng.uniform(*self.snr_db)) if rng.random() < self.p_noise else None
+        return gain, shift, snr
+
     def __call__(self, wave: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        wave = wave * np.float32(10 ** (rng.uniform(*self.gain_db) / 20))
-        shift = int(rng.integers(0, int(self.shift_s * SR) + 1))
-        wave = np.concatenate([np.zeros(shift, np.float32), wave])
-        if rng.random() < self.p_noise:
-            wave = add_noise(wave, rng.uniform(*self.snr_db), rng)
-        return wave.astype(np.float32)
+        """An augmented copy of ``wave`` (N,) → (N + shift·160,)."""
+        return self._apply(wave, *self.draw(rng), rng)
+
+    @staticmethod
+    def _apply(wave, gain: float, shift: int, snr: float | None, rng) -> np.ndarray:
+        wave = np.concatenate([np.zeros(shift * HOP, np.float32), wave * np.float32(gain)])
+        return add_noise(wave, snr, rng) if snr is not None else wave.astype(np.float32)
+
+    def features(self, wave: np.ndarray, power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """``log_mel(self(wave, rng))``, (T, F), from the clip's cached ``mel_power(wave)``, (T, F).
+
+        Gain and shift need no new spectrogram: a gain g scales every band's power by g², and a
+        shift of k frames puts k silent frames in front. Only noise, new in every frame, is added
+        to the wave and the spectrogram computed again.
+        """
+        gain, shift, snr = self.draw(rng)
+        if snr is not None:
+            return log_mel(self._apply(wave, gain, shift, snr, rng))
+        silence = np.zeros((shift, power.shape[1]), np.float32)
+        return np.log(np.concatenate([silence, power * np.float32(gain ** 2)]) + LOG_FLOOR)  # (shift + T, F)
 
 
 class SpeechDataset(torch.utils.data.Dataset):
-    """Clips → (features (T, F), target ids (S,)). Features are cached unless augmenting."""
+    """Clips → (features (T, F), target ids (S,)). Each clip's spectrogram is computed once;
+    augmentation reuses it (see :meth:`Augment.features`)."""
 
     def __init__(self, clips: list[Clip], augment: Augment | None = None, seed: int = 0,
                  noise_snr_db: float | None = None):
@@ -263,6 +292,7 @@ class SpeechDataset(torch.utils.data.Dataset):
         self.clips, self.augment = clips, augment
         self.rng = np.random.default_rng(seed)
         self._cache: dict[int, torch.Tensor] = {}
+        self._power: dict[int, np.ndarray] = {}  # mel power (T, F) per clip, for augmentation
         self.noise_snr_db = noise_snr_db  # fixed noise for a noisy test set (seeded per clip)
         self.seed = seed
 
@@ -272,7 +302,9 @@ class SpeechDataset(torch.utils.data.Dataset):
     def features(self, i: int) -> torch.Tensor:
         clip = self.clips[i]
         if self.augment is not None:
-            return torch.from_numpy(log_mel(self.augment(clip.wave, self.rng)))
+            if i not in self._power:
+                self._power[i] = mel_power(clip.wave)
+            return torch.from_numpy(self.augment.features(clip.wave, self._power[i], self.rng))
         if i not in self._cache:
             wave = clip.wave
             if self.noise_snr_db is not None:

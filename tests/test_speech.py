@@ -207,6 +207,49 @@ def test_augmentation_is_deterministic_from_the_seed_and_changes_the_clip():
     assert not torch.equal(first[0][: len(clean)], clean)
 
 
+def spoken(seconds=0.5):
+    """A tone after 50 ms of silence, as every corpus clip starts (espeak leads with ~44 ms)."""
+    return np.concatenate([np.zeros(800, np.float32), tone(seconds)])
+
+
+def test_gain_and_shift_on_the_cached_spectrogram_equal_augmenting_the_wave():
+    aug, wave = S.Augment(p_noise=0.0), spoken()
+    for seed in range(6):
+        cached = aug.features(wave, S.mel_power(wave), np.random.default_rng(seed))
+        recomputed = S.log_mel(aug(wave, np.random.default_rng(seed)))
+        assert cached.shape == recomputed.shape
+        np.testing.assert_allclose(cached, recomputed, atol=1e-4)
+
+
+def test_augment_shifts_by_whole_frames_of_silence_and_scales_power_by_gain_squared():
+    aug, wave = S.Augment(p_noise=0.0, gain_db=(6.0, 6.0), shift_s=0.03), spoken()
+    power = S.mel_power(wave)
+    shifts = set()
+    for seed in range(20):
+        feats = aug.features(wave, power, np.random.default_rng(seed))
+        k = len(feats) - len(power)
+        shifts.add(k)
+        assert np.all(feats[:k] == np.float32(np.log(S.LOG_FLOOR)))  # k silent frames in front
+        loud = power > 1.0
+        np.testing.assert_allclose(np.exp(feats[k:][loud]), power[loud] * 10 ** (12 / 20), rtol=1e-4)  # +6 dB on the wave: gain² in power
+    assert shifts == {0, 1, 2, 3}  # 0 to 30 ms in 10-ms frames
+
+
+def test_augmented_dataset_computes_each_spectrogram_once_and_noise_from_the_wave(monkeypatch):
+    clip = S.Clip(spoken(), "one", "x", "train")
+    calls = []
+    real = S.mel_power
+    monkeypatch.setattr(S, "mel_power", lambda w, *a: calls.append(len(w)) or real(w, *a))
+    quiet = S.SpeechDataset([clip] * 2, augment=S.Augment(p_noise=0.0), seed=0)
+    for _ in range(5):
+        quiet[0], quiet[1]
+    assert len(calls) == 2  # one spectrogram per clip, however often it is drawn
+    calls.clear()
+    noisy = S.SpeechDataset([clip], augment=S.Augment(p_noise=1.0), seed=0)
+    a, b = noisy[0][0], noisy[0][0]
+    assert len(calls) == 1 + 2 and not torch.equal(a, b)  # the cached one, then fresh noise every draw
+
+
 def test_add_noise_hits_the_requested_snr():
     wave = tone(2.0)
     noisy = S.add_noise(wave, 10.0, np.random.default_rng(0))
@@ -277,6 +320,29 @@ def test_a_band_silent_in_training_is_not_magnified():
     noisy[:, -1] += 3.0  # noise fills the band
     normed = (noisy - model.mean) / model.std
     assert normed[:, -1].abs().max() <= 3.0 + 1e-6
+
+
+class _LengthSpeller(torch.nn.Module):
+    """Writes one letter per clip that names its frame count (a, b, c, …), so a transcript
+    handed to the wrong clip is seen."""
+
+    def forward(self, x, lengths):  # (B, T, F) → (B, T, C)
+        scores = torch.full((x.shape[0], x.shape[1], len(S.CHARS) + 1), -10.0)
+        scores[:, :, 0] = 0.0  # blank everywhere …
+        scores[torch.arange(x.shape[0]), 0, 0] = -10.0
+        scores[torch.arange(x.shape[0]), 0, 2 + (lengths % 26)] = 0.0  # … but a letter on the first frame
+        return scores, lengths
+
+
+def test_evaluate_batches_by_length_but_returns_transcripts_in_the_datasets_order():
+    from rnn_course.models.speech import evaluate
+
+    seconds = [0.9, 0.2, 0.5, 0.3, 0.8, 0.1, 0.6]
+    clips = [S.Clip(spoken(s), "x", "v", "test") for s in seconds]
+    dataset = S.SpeechDataset(clips)
+    expected = [S.CHARS[1 + (len(dataset[i][0]) % 26)] for i in range(len(clips))]
+    assert len(set(expected)) == len(clips)  # every clip gets its own letter
+    assert evaluate(_LengthSpeller(), dataset, batch_size=3)["hypotheses"] == expected
 
 
 # --- the "try a clip" widget's callback ------------------------------------------------------------
