@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .validate import whole
+
 __all__ = ["CostCard", "cost_card", "pss_mb"]
 
 
@@ -64,8 +66,7 @@ def cost_card(model: nn.Module, example_args, repeat: int = 20) -> CostCard:
     """Measure ``model(*example_args)``; the first argument's dim 1 is taken as T."""
     if not isinstance(model, nn.Module):
         raise ValueError(f"cost_card needs a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a whole number ≥ 1, got {repeat!r}")
+    whole("repeat", repeat)
     args = tuple(example_args) if isinstance(example_args, (tuple, list)) else (example_args,)
     if not args or not torch.is_tensor(args[0]) or args[0].dim() < 2:
         raise ValueError("example_args must start with a batch tensor (B, T, …) of one sequence (B = 1)")

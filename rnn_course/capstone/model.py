@@ -25,6 +25,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..language.model import CELLS
+from ..validate import fraction, one_of, whole, whole_numbers
 
 __all__ = ["ClassifierConfig", "SequenceClassifier", "classify_loss", "predict", "POOLING"]
 
@@ -51,20 +52,14 @@ class ClassifierConfig:
             raise ValueError("give exactly one of vocab_size (token ids, x: (B, T)) or n_features "
                              f"(float features, x: (B, T, F)); got vocab_size={self.vocab_size!r}, "
                              f"n_features={self.n_features!r}")
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
-        if self.pooling not in POOLING:
-            raise ValueError(f"pooling must be one of {', '.join(POOLING)}; got {self.pooling!r}")
-        for name in ("n_classes", "vocab_size", "n_features", "embedding_dim", "hidden_size", "num_layers"):
-            v = getattr(self, name)
-            if v is None and name in ("vocab_size", "n_features"):
-                continue
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        one_of("cell", self.cell, CELLS)
+        one_of("pooling", self.pooling, POOLING)
+        whole_numbers(self, "n_classes", "embedding_dim", "hidden_size", "num_layers")
+        for name in ("vocab_size", "n_features"):
+            whole(name, getattr(self, name), or_none=True)
         if self.n_classes < 2:
             raise ValueError(f"n_classes must be at least 2 (a classifier needs a choice), got {self.n_classes}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        fraction(self, "dropout")
 
 
 class SequenceClassifier(nn.Module):

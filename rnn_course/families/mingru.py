@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+from ..validate import fraction, one_of, whole_numbers
 
 __all__ = ["MinGRU", "MinGRUConfig", "MinGRULM", "SCANS"]
 
@@ -85,14 +86,9 @@ class MinGRUConfig:
     scan: str = "parallel"  # path for T > 1; one token at a time always steps sequentially
 
     def check(self) -> None:
-        if self.scan not in SCANS:
-            raise ValueError(f"scan must be one of {', '.join(SCANS)}; got {self.scan!r}")
-        for name in ("vocab_size", "hidden_size", "num_layers", "expansion"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        one_of("scan", self.scan, SCANS)
+        whole_numbers(self, "vocab_size", "hidden_size", "num_layers", "expansion")
+        fraction(self, "dropout")
 
 
 class _Block(nn.Module):

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
+from ..validate import fraction, whole_numbers
 
 __all__ = ["TCNConfig", "TCNLM", "CausalConvBlock"]
 
@@ -36,18 +37,14 @@ class TCNConfig:
     dropout: float = 0.0
 
     def check(self) -> None:
-        for name in ("vocab_size", "hidden_size", "num_layers"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        whole_numbers(self, "vocab_size", "hidden_size", "num_layers")
         if not isinstance(self.kernel_size, int) or self.kernel_size < 2:
             raise ValueError(f"kernel_size must be a whole number ≥ 2 (a kernel of 1 never looks back), "
                              f"got {self.kernel_size!r}")
         if self.num_layers > 16:
             raise ValueError(f"num_layers={self.num_layers} gives dilations up to 2^{self.num_layers - 1}; "
                              "use at most 16")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        fraction(self, "dropout")
 
     @property
     def receptive_field(self) -> int:

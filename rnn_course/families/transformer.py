@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
+from ..validate import fraction, whole_numbers
 
 __all__ = ["TransformerConfig", "CausalTransformerLM", "alibi_slopes"]
 
@@ -40,18 +41,14 @@ class TransformerConfig:
     context: int | None = None  # W: sliding attention window; None attends to everything so far
 
     def check(self) -> None:
-        for name in ("vocab_size", "hidden_size", "num_layers", "heads", "ff_mult"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        whole_numbers(self, "vocab_size", "hidden_size", "num_layers", "heads", "ff_mult")
         if self.hidden_size % self.heads:
             divisors = [h for h in range(1, 17) if self.hidden_size % h == 0]
             raise ValueError(f"heads must divide hidden_size={self.hidden_size}; choose one of {divisors}")
         if self.context is not None and (not isinstance(self.context, int) or self.context < 1):
             raise ValueError(f"context must be a whole number ≥ 1 (a window in tokens) or None (everything), "
                              f"got {self.context!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        fraction(self, "dropout")
 
 
 def alibi_slopes(heads: int) -> torch.Tensor:

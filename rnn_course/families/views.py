@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .measure import COPY_SYMBOLS, COPY_TCN_RECEPTIVE_FIELD
 from .model import RECURRENT
+from ..validate import whole_numbers
 
 __all__ = ["TaskNeeds", "fit_families", "fit_table_html", "TaskFitWidget", "decision_guide", "measured_on", "log_axis"]
 
@@ -25,10 +26,7 @@ class TaskNeeds:
     exact_recall: bool = False  # must copy exact tokens from `context` steps back (the copy task)
 
     def check(self) -> None:
-        for name in ("context", "data_chars"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        whole_numbers(self, "context", "data_chars")
         if not isinstance(self.latency_ms, (int, float)) or not self.latency_ms > 0:
             raise ValueError(f"latency_ms must be a number > 0, got {self.latency_ms!r}")
 

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..repro import without_onednn as _without_onednn
+from ..validate import is_number, one_of, whole, whole_numbers
 
 __all__ = ["ReturnLSTM", "LoadConfig", "LoadForecaster", "MODES",
            "mse_loss", "time_first_mse_loss", "direct_loss", "next_step_loss", "num_parameters"]
@@ -58,9 +59,8 @@ class ReturnLSTM(nn.Module):
     def __init__(self, n_features: int = 1, hidden_size: int = 32, num_layers: int = 1, dropout: float = 0.0):
         super().__init__()
         for name, v in (("n_features", n_features), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
-        if not 0 <= dropout < 1:
+            whole(name, v)
+        if not is_number(dropout) or not 0 <= dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
         self.n_features = n_features
         self.lstm = nn.LSTM(n_features, hidden_size, num_layers=num_layers, batch_first=True,
@@ -96,12 +96,8 @@ class LoadConfig:
     num_layers: int = 1
 
     def check(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
-        for name in ("n_features", "hidden_size", "horizon", "num_layers"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        one_of("mode", self.mode, MODES)
+        whole_numbers(self, "n_features", "hidden_size", "horizon", "num_layers")
 
 
 class LoadForecaster(nn.Module):

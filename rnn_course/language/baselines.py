@@ -14,6 +14,8 @@ import math
 from collections import Counter, defaultdict
 from typing import Sequence
 
+from ..validate import whole
+
 __all__ = ["KneserNeyLM"]
 
 
@@ -27,8 +29,7 @@ class KneserNeyLM:
     """
 
     def __init__(self, order: int = 3, discount: float = 0.75):
-        if not isinstance(order, int) or order < 1:
-            raise ValueError(f"order must be a whole number ≥ 1, got {order!r}")
+        whole("order", order)
         if not 0 < discount < 1:
             raise ValueError(f"discount must be between 0 and 1, got {discount!r}")
         self.order, self.discount = order, discount

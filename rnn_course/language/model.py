@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..repro import without_onednn as _without_onednn
+from ..validate import fraction, one_of, whole_numbers
 
 __all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
            "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "ngram_nll", "compare_perplexities", "hidden_activations", "CELLS"]
@@ -36,16 +37,9 @@ class LMConfig:
     embedding_dropout: float = 0.0  # while training, drop whole words from the embedding (Gal & Ghahramani, 2016)
 
     def check(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
-        for name in ("vocab_size", "embedding_dim", "hidden_size", "num_layers"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
-        for name in ("dropout", "embedding_dropout"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v < 1:
-                raise ValueError(f"{name} must be in [0, 1), got {v!r}")
+        one_of("cell", self.cell, CELLS)
+        whole_numbers(self, "vocab_size", "embedding_dim", "hidden_size", "num_layers")
+        fraction(self, "dropout", "embedding_dropout")
         if self.tie_weights and self.embedding_dim != self.hidden_size:
             raise ValueError(
                 f"tie_weights=True shares the embedding with the output layer, so embedding_dim "

@@ -24,6 +24,7 @@ import torch
 
 from ..paths import project_root
 from ..train import Callback
+from ..validate import whole_numbers
 
 __all__ = ["CharLMRun", "train_char_lm", "write_json", "SCRIPT"]
 
@@ -49,11 +50,8 @@ class CharLMRun:
     snapshot_every: int = 20
 
     def check(self) -> None:
-        for f in ("steps", "global_batch", "seq_len", "embedding_dim", "hidden_size", "train_chars",
-                  "eval_every", "eval_batches", "snapshot_every"):
-            v = getattr(self, f)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{f} must be a whole number ≥ 1, got {v!r}")
+        whole_numbers(self, "steps", "global_batch", "seq_len", "embedding_dim", "hidden_size", "train_chars",
+                      "eval_every", "eval_batches", "snapshot_every")
         if self.train_chars < 10 * self.seq_len:
             raise ValueError(f"train_chars={self.train_chars} is too little text for seq_len={self.seq_len}")
 

@@ -42,6 +42,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ..checkpoint import load_checkpoint
 from ..paths import data_dir
 from .data import Vocab, detokenize, make_tensors, tokenize
+from ..validate import fraction, whole, whole_numbers
 
 __all__ = ["Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
            "greedy_decode", "beam_search", "Hypothesis", "Translation", "translate", "corpus_scores",
@@ -63,16 +64,12 @@ class Seq2SeqConfig:
     dropout: float = 0.1
 
     def check(self) -> None:
-        for name in ("src_vocab", "tgt_vocab", "embedding_dim", "hidden_size"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a whole number ≥ 1, got {v!r}")
+        whole_numbers(self, "src_vocab", "tgt_vocab", "embedding_dim", "hidden_size")
         if self.src_vocab < 5 or self.tgt_vocab < 5:
             raise ValueError("each vocabulary needs <pad>, <bos>, <eos>, <unk> and at least one word")
         if self.attention not in ATTENTION:
             raise ValueError(f"attention must be one of {ATTENTION}; got {self.attention!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        fraction(self, "dropout")
 
 
 class Seq2Seq(nn.Module):
@@ -266,8 +263,7 @@ def beam_search(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, beam: 
     default) the score is the model's log-probability; 1 is the mean per word, which stops
     the search favouring short outputs. ``beam=1`` follows exactly the words greedy picks.
     """
-    if not isinstance(beam, int) or beam < 1:
-        raise ValueError(f"beam must be a whole number ≥ 1, got {beam!r}")
+    whole("beam", beam)
     if src.shape[0] != 1:
         raise ValueError(f"beam_search translates one sentence: src must be (1, T_src), got {tuple(src.shape)}")
     was_training = model.training
