@@ -16,6 +16,8 @@ from pathlib import Path
 
 import torch
 
+from .results import _plain
+
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint", "sha256_file"]
 
 FORMAT = "rnn_course-checkpoint-v1"
@@ -51,8 +53,6 @@ def save_checkpoint(path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
 
     ``meta`` holds plain values (numbers, strings, lists, dicts) such as hyperparameters.
     """
-    from .results import _plain
-
     path = Path(path)
     try:
         meta = _plain(dict(meta or {}))  # plain JSON-like values only: they must load with weights_only

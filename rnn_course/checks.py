@@ -18,6 +18,7 @@ import torch
 
 from .checkpoint import sha256_file
 from .paths import data_dir, project_root
+from .toy import sum_trainer
 
 __all__ = [
     "COURSE_MAP", "course_map", "environment_report", "check_data", "widget_check", "widget_demo",
@@ -189,8 +190,6 @@ def smoke_train(steps: int = 150, seed: int = 0):
 
     Returns ``(trainer, summary, val_before, val_after)``; x: (B, T=12, F=1) → y: (B, 1).
     """
-    from .toy import sum_trainer
-
     trainer = sum_trainer("gru", 32, steps=steps, seed=seed)
     before = trainer.evaluate()
     summary = trainer.run()

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .paths import project_root
+from .paths import data_dir, project_root
 
 __all__ = ["record", "results_dir", "set_notebook", "current_notebook", "read_results",
            "save_benchmark", "load_benchmark"]
@@ -131,8 +131,6 @@ def save_benchmark(name: str, results: dict, *, command: str, path: Path | None 
     """
     import datetime
 
-    from .paths import data_dir
-
     target = Path(path) if path else data_dir() / "benchmarks" / f"{name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -157,8 +155,6 @@ def _update_manifest(target: Path) -> None:
     re-measures a shipped benchmark. Files outside ``data/``, or not listed, are left alone."""
     import hashlib
 
-    from .paths import data_dir
-
     manifest = data_dir() / "SHA256SUMS"
     try:
         name = target.resolve().relative_to(data_dir().resolve()).as_posix()
@@ -175,8 +171,6 @@ def _update_manifest(target: Path) -> None:
 
 def load_benchmark(name: str) -> dict:
     """The shipped ``data/benchmarks/<name>.json`` (keys: benchmark, command, date, machine, results)."""
-    from .paths import data_dir
-
     path = data_dir() / "benchmarks" / f"{name}.json"
     if not path.exists():
         raise FileNotFoundError(

@@ -29,6 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..forecast.data import check_series, load_msft, load_taylor
+from ..language.data import _corpus_dir, plays, shakespeare, words
+from ..speech import SpeechCorpus, load_audio, log_mel
+from ..translation.data import load_tatoeba_tsv
+from ..translation.grammar import make_splits
+
 __all__ = ["DataError", "LabelledSequences", "SeriesData", "TextData", "PairsData", "CHOICES", "OWN_FILES",
            "load_data", "shakespeare_genres", "spoken_commands", "load_wav_folder", "load_csv_series", "load_text_file",
            "load_pairs_tsv", "stratified_split"]
@@ -139,8 +145,6 @@ def shakespeare_genres(passage_words: int = 40, max_per_play: int | None = 400) 
     from them (names inside the speeches stay). ``max_per_play`` evenly thins long plays so one
     play cannot dominate (and training stays quick); None keeps every passage.
     """
-    from ..language.data import _corpus_dir, plays, words
-
     if not isinstance(passage_words, int) or passage_words < 2:
         raise ValueError(f"passage_words must be a whole number ≥ 2, got {passage_words!r}")
     items, labels, groups, split = [], [], [], []
@@ -167,8 +171,6 @@ def spoken_commands(n_mels: int = 40) -> LabelledSequences:
     """The one-word command clips of notebook 07's synthesized corpus (``data/speech``) → log-mel
     frames (T, F=n_mels), labelled by the word, split by **voice** as the corpus is (test voices
     are never trained on; its harder accent splits are left out)."""
-    from ..speech import SpeechCorpus, log_mel
-
     corpus = SpeechCorpus.load(splits=SPLITS)
     clips = [(s, clip) for s in SPLITS for clip in corpus[s] if clip.text in COMMANDS]
     items, labels, groups, split = [], [], [], []
@@ -181,22 +183,16 @@ def spoken_commands(n_mels: int = 40) -> LabelledSequences:
 
 
 def _course_text() -> TextData:
-    from ..language.data import shakespeare
-
     return TextData("Shakespeare (characters)", {s: shakespeare(s, max_chars=m)
                                                  for s, m in (("train", 300_000), ("valid", 30_000), ("test", 30_000))})
 
 
 def _course_pairs() -> PairsData:
-    from ..translation.grammar import make_splits
-
     parts = make_splits(2000, 200, 200, seed=0)
     return PairsData("generated English–French pairs", {s: [(p.en, p.fr) for p in parts[s]] for s in SPLITS})
 
 
 def _course_series(which: str) -> SeriesData:
-    from ..forecast.data import load_msft, load_taylor
-
     if which == "msft":
         frame = np.log(load_msft()[["close"]]).diff().dropna().rename(columns={"close": "log_return"})
         name = "Microsoft daily log returns"
@@ -284,8 +280,6 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) ->
     class by class (:func:`stratified_split`: 20 % test, 10 % validation) and the same voice can
     be in training and test — the data set's name says which.
     """
-    from ..speech import load_audio, log_mel
-
     root = _existing(folder, "folder of WAV clips", folder=True)
     nested = sorted(p for p in root.glob("*/*") if p.suffix.lower() == ".wav")
     flat = sorted(p for p in root.glob("*") if p.suffix.lower() == ".wav")
@@ -333,8 +327,6 @@ def load_csv_series(path, time_column: str | None = None, value_columns=None) ->
     every numeric column. Rows are sorted by time; gaps and duplicates are reported (see
     :func:`rnn_course.forecast.data.check_series`).
     """
-    from ..forecast.data import check_series
-
     p = _existing(path, "CSV time series")
     try:
         df = pd.read_csv(p)
@@ -398,8 +390,6 @@ def load_text_file(path, min_chars: int = 2000) -> TextData:
 def load_pairs_tsv(path, seed: int = 0) -> PairsData:
     """``source<TAB>target[<TAB>anything]`` lines (a Tatoeba export works), shuffled with ``seed``
     and split 80 / 10 / 10. Reads through :func:`rnn_course.translation.data.load_tatoeba_tsv`."""
-    from ..translation.data import load_tatoeba_tsv
-
     p = _existing(path, "TSV of sentence pairs")
     try:
         pairs = [(q.en, q.fr) for q in load_tatoeba_tsv(p)]

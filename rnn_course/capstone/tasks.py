@@ -12,8 +12,14 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..forecast.baselines import persistence, seasonal_naive
+from ..forecast.data import Scaler, make_windows, windows_at
+from ..forecast.evaluation import mae, rmse
+from ..forecast.model import ReturnLSTM, mse_loss
 from ..train import TrainConfig
+from ..vocab import Vocab
 from .data import LabelledSequences, SeriesData
+from .model import ClassifierConfig, SequenceClassifier, classify_loss, predict
 
 __all__ = ["ClassifyTask", "ForecastTask", "classification_metrics", "pad_tokens", "pad_frames"]
 
@@ -94,8 +100,6 @@ class ClassifyTask(_Task):
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: LabelledSequences, max_vocab: int = 8000):
-        from ..vocab import Vocab
-
         self.data, self.classes = data, data.classes
         parts = {s: data.part(s) for s in ("train", "valid", "test")}
         if not parts["train"][0] or not parts["test"][0]:
@@ -118,13 +122,9 @@ class ClassifyTask(_Task):
         self.class_weights = counts.sum() / (len(self.classes) * counts.clamp(min=1))
 
     def loss(self, model, batch):
-        from .model import classify_loss
-
         return classify_loss(model, batch, self.class_weights)
 
     def model(self, **options):
-        from .model import ClassifierConfig, SequenceClassifier
-
         defaults = dict(hidden_size=64, pooling="mean", dropout=0.3, cell="gru")
         if self.data.kind == "tokens":
             defaults.update(vocab_size=len(self.vocab), embedding_dim=64)
@@ -163,8 +163,6 @@ class ClassifyTask(_Task):
         return out
 
     def evaluate(self, model) -> dict:
-        from .model import predict
-
         x, lengths, y = self.test
         return classification_metrics(y.numpy(), predict(model, x, lengths).numpy())
 
@@ -216,8 +214,6 @@ class ForecastTask(_Task):
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
     def __init__(self, data: SeriesData):
-        from ..forecast.data import Scaler, make_windows, windows_at
-
         self.data = data
         frame = data.frame
         step = (frame.index[1:] - frame.index[:-1]).median()
@@ -239,13 +235,9 @@ class ForecastTask(_Task):
         self.errors = None  # the RNN's test errors, kept by evaluate() for noise_band()
 
     def loss(self, model, batch):
-        from ..forecast.model import mse_loss
-
         return mse_loss(model, batch)
 
     def model(self, **options):
-        from ..forecast.model import ReturnLSTM
-
         return ReturnLSTM(n_features=self.z.shape[1], **{"hidden_size": 32, **options})
 
     def example(self, B: int = 3):
@@ -254,14 +246,10 @@ class ForecastTask(_Task):
     diagnose_options = {"causal": True}
 
     def _scores(self, pred) -> dict:
-        from ..forecast.evaluation import mae, rmse
-
         truth = self.values[self.origins["test"], 0]
         return {"rmse": rmse(truth, pred), "mae": mae(truth, pred)}
 
     def baselines(self) -> dict:
-        from ..forecast.baselines import persistence, seasonal_naive
-
         target, o = self.values[:, 0], self.origins["test"]
         out = {"persistence": self._scores(persistence(target, o, 1)[:, 0]),
                # for a series of changes (returns) the training mean beats persistence (notebook 05)
@@ -272,8 +260,6 @@ class ForecastTask(_Task):
 
     @torch.no_grad()
     def evaluate(self, model) -> dict:
-        from ..forecast.data import windows_at
-
         model.eval()
         pred = model(windows_at(self.z, self.origins["test"], self.window))[:, 0].numpy()
         model.train()

@@ -11,6 +11,13 @@ import pandas as pd
 from ..train import TrainConfig
 from .data import PairsData, TextData, _progress
 
+from ..language.baselines import KneserNeyLM
+from ..language.data import CharVocab, lm_windows
+from ..language.model import LMConfig, RecurrentLM, lm_loss, stream_perplexity
+from ..translation.data import make_tensors, tokenize
+from ..translation.grammar import Pair
+from ..translation.model import Seq2Seq, Seq2SeqConfig, corpus_scores, greedy_decode, seq2seq_loss
+from ..vocab import SPECIAL_TOKENS, Vocab
 from .tasks import _Task, _batch_means_band, _blocks, _widen
 
 __all__ = ["GenerateTask", "TranslateTask"]
@@ -26,8 +33,6 @@ class GenerateTask(_Task):
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100, eval_batches=10)
 
     def __init__(self, data: TextData, steps: int = 64):
-        from ..language.data import CharVocab, lm_windows
-
         self.data, self.T = data, steps
         self.vocab = CharVocab.build("".join(data.parts.values()))
         self.ids = {s: self.vocab.encode(t) for s, t in data.parts.items()}
@@ -37,13 +42,9 @@ class GenerateTask(_Task):
         self.block_nats = None  # the RNN's nats/char per block of the test text, kept by evaluate()
 
     def loss(self, model, batch):
-        from ..language.model import lm_loss
-
         return lm_loss(model, batch)
 
     def model(self, **options):
-        from ..language.model import LMConfig, RecurrentLM
-
         return RecurrentLM(LMConfig(vocab_size=len(self.vocab), **{"embedding_dim": 32, "hidden_size": 128,
                                                                    "cell": "gru", "dropout": 0.0, **options}))
 
@@ -53,8 +54,6 @@ class GenerateTask(_Task):
     diagnose_options = {"causal": True}
 
     def baselines(self) -> dict:
-        from ..language.baselines import KneserNeyLM
-
         out = {}
         for order in (3, 5):
             lm = KneserNeyLM(order=order).fit(self.ids["train"].tolist(), len(self.vocab))
@@ -64,8 +63,6 @@ class GenerateTask(_Task):
     def evaluate(self, model) -> dict:
         """Nats per character of the test text, read in 2–10 contiguous blocks with the state
         carried inside each block (the blocks' spread gives :meth:`noise_band`)."""
-        from ..language.model import stream_perplexity
-
         ids = self.ids["test"]
         blocks = _blocks(len(ids) - 1, 2 * self.T)
         self.block_nats = [math.log(stream_perplexity(model, ids[b.start:b.stop + 1], steps=self.T, streams=1))
@@ -110,10 +107,6 @@ class TranslateTask(_Task):
     budget = TrainConfig(steps=300, batch_size=32, lr=3e-3, eval_every=100)
 
     def __init__(self, data: PairsData):
-        from ..translation.data import make_tensors, tokenize
-        from ..vocab import SPECIAL_TOKENS, Vocab
-        from ..translation.grammar import Pair
-
         self.data, self.tok = data, tokenize
         src = [tokenize(a, "en") for a, _ in data.parts["train"]]
         tgt = [tokenize(b, "fr") for _, b in data.parts["train"]]
@@ -126,13 +119,9 @@ class TranslateTask(_Task):
         self.hypotheses = None  # the RNN's test translations, kept by evaluate()
 
     def loss(self, model, batch):
-        from ..translation.model import seq2seq_loss
-
         return seq2seq_loss(model, batch)
 
     def model(self, **options):
-        from ..translation.model import Seq2Seq, Seq2SeqConfig
-
         config = Seq2SeqConfig(len(self.src_vocab), len(self.tgt_vocab),
                                **{"embedding_dim": 32, "hidden_size": 64, "dropout": 0.0, **options})
         return Seq2Seq(config, self.src_vocab, self.tgt_vocab)
@@ -145,8 +134,6 @@ class TranslateTask(_Task):
 
     def baselines(self) -> dict:
         """Word by word, with each source word's most associated target word (Dice coefficient)."""
-        from ..translation.model import corpus_scores
-
         src_count, tgt_count, both = Counter(), Counter(), Counter()
         for a, b in self.data.parts["train"]:
             s, t = set(self.tok(a, "en")), set(self.tok(b, "fr"))
@@ -162,8 +149,6 @@ class TranslateTask(_Task):
         return {"word by word (learned dictionary)": corpus_scores(hyps, self.references)}
 
     def evaluate(self, model) -> dict:
-        from ..translation.model import corpus_scores, greedy_decode
-
         src, src_len, _, _ = self.tensors["test"]
         seqs, _, _ = greedy_decode(model, src, src_len, max_len=int(src_len.max()) * 2 + 5)
         self.hypotheses = [" ".join(self.tgt_vocab.decode(s)) for s in seqs]

@@ -23,6 +23,7 @@ import html
 
 import pandas as pd
 
+from ..results import current_notebook, read_results, record, results_dir
 from .data import CHOICES, DataError, load_data
 
 __all__ = ["DataPicker", "FourQuestions", "QUESTIONS", "Checklist", "STEPS", "save_run"]
@@ -110,8 +111,6 @@ class FourQuestions:
 
     def __init__(self, *, notebook: str | None = "", **answers):
         import ipywidgets as w
-
-        from ..results import current_notebook, read_results
 
         self.notebook = current_notebook() if notebook == "" else notebook
         self.answers = {k: "" for k in QUESTIONS}
@@ -214,8 +213,6 @@ def save_run(checklist: Checklist, questions: FourQuestions, numbers: dict, *, d
              notebook: str | None = None):
     """Store the checklist, the answers and the run's numbers in ``results/<notebook>.json``
     (through :func:`rnn_course.record`), for an instructor to collect. Returns the file's path."""
-    from ..results import current_notebook, record, results_dir
-
     nb = notebook or current_notebook()
     record("data", data_name, notebook=nb)
     record("numbers", numbers, notebook=nb)

@@ -22,6 +22,7 @@ from dataclasses import fields
 
 from torch import nn
 
+from ..language.data import CharVocab, lm_windows, play_text, plays, shakespeare
 from ..language.model import CELLS, LMConfig, RecurrentLM
 from .mingru import MinGRUConfig, MinGRULM
 from .tcn import TCNConfig, TCNLM
@@ -93,8 +94,6 @@ def char_lm_data(steps: int = 128, valid_chars: int | None = 10_000):
     """Notebook 03's split: train on the training plays; validate on the validation plays
     (the first ``valid_chars`` of each, or whole plays with None). Returns vocab, (x, y) train,
     (x, y) valid, all (N, T) windows."""
-    from ..language.data import CharVocab, lm_windows, play_text, plays, shakespeare
-
     train_text = shakespeare("train")
     vocab = CharVocab.build(train_text)
     valid = "".join(play_text(r["play"])[:valid_chars] for r in plays("valid"))

@@ -42,6 +42,7 @@ import torch.distributed as dist
 from torch import nn
 
 from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from ..repro import device
 from ..train import Callback, TrainConfig, Trainer
 
 __all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots",
@@ -136,8 +137,6 @@ def setup(global_batch: int | None = None, *, timeout_s: float = 300.0) -> DistE
     if global_batch is not None:
         shard_size(global_batch, world)
     if world == 1:  # alone (or torchrun --nproc-per-node=1 on one node): no process group needed
-        from ..repro import device
-
         return DistEnv(device=device())
     rank, local_rank = _env_int("RANK"), _env_int("LOCAL_RANK")
     if not 0 <= rank < world:

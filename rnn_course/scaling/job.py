@@ -22,9 +22,12 @@ from pathlib import Path
 
 import torch
 
+from ..language.data import CharVocab, lm_windows, play_text, plays, shakespeare
+from ..language.model import LMConfig, RecurrentLM, lm_loss
 from ..paths import project_root
-from ..train import Callback
+from ..train import Callback, TrainConfig
 from ..validate import whole_numbers
+from . import distributed as D
 
 __all__ = ["CharLMRun", "train_char_lm", "write_json", "SCRIPT"]
 
@@ -86,11 +89,6 @@ class _StepTimer(Callback):
 def train_char_lm(run: CharLMRun, env=None) -> dict:
     """Train ``run`` in this process as one rank of ``env`` (default: torchrun's environment, or
     alone). Every rank returns the same result dict; only rank 0 prints."""
-    from . import distributed as D
-    from ..language.model import LMConfig, RecurrentLM, lm_loss
-    from ..language.data import CharVocab, lm_windows, play_text, plays, shakespeare
-    from ..train import TrainConfig
-
     run.check()
     env = env or D.setup(run.global_batch)
     D.shard_size(run.global_batch, env.world_size)

@@ -39,10 +39,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ..article import DecoderRNN, EncoderRNN
 from ..checkpoint import load_checkpoint
 from ..paths import data_dir
-from .data import Vocab, detokenize, make_tensors, tokenize
 from ..validate import fraction, whole, whole_numbers
+from .data import Vocab, detokenize, make_tensors, tokenize
 
 __all__ = ["Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
            "greedy_decode", "beam_search", "Hypothesis", "Translation", "translate", "corpus_scores",
@@ -395,8 +396,6 @@ class ArticleSeq2Seq(nn.Module):
 
     def __init__(self, src_vocab: Vocab, tgt_vocab: Vocab, hidden_size: int = 128):
         super().__init__()
-        from ..article import DecoderRNN, EncoderRNN
-
         self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
         self.V_src, self.V_tgt = len(src_vocab), len(tgt_vocab)
         self.encoder = EncoderRNN(self.V_src, hidden_size)  # input size = V_src: one-hot English words
