@@ -32,7 +32,8 @@ from rnn_course.families.measure import (COPY_TCN_RECEPTIVE_FIELD, build_copy_mo
                                          file_bytes, gradient_reach, onnx_vs_eager, quantize, step_latency,
                                          token_flops, train_copy, train_for)
 from rnn_course.families.model import RECURRENT, build, char_lm_data, make_lm
-from rnn_course.families.views import TaskFitWidget, decision_guide, log_axis, measured_on
+from rnn_course.families.views import TaskFitWidget, decision_guide, measured_on
+from rnn_course.plots import log_axis
 from rnn_course.results import load_benchmark
 from rnn_course.shapes import diagnose
 

@@ -96,15 +96,21 @@ def _plain_number(value: float, _pos=None) -> str:
     return f"{value:g}"
 
 
-def log_axis(ax, which: str = "y") -> None:
+def log_axis(ax, which: str = "y", ticks=None) -> None:
     """Log scale with labels that do not crowd: plain numbers (0.5, 1, 2, 5, 10), steps of
-    1-2-5 over up to three decades, powers of ten beyond, unlabelled minor ticks. Call it after
+    1-2-5 over up to three decades, powers of ten beyond, unlabelled minor ticks — or, given
+    ``ticks``, labels at exactly those values (1,024 with a thousands comma). Call it after
     plotting, so the data's range is known."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     if which not in ("x", "y"):
         raise ValueError(f"which must be 'x' or 'y', got {which!r}")
     getattr(ax, f"set_{which}scale")("log")
+    if ticks is not None:
+        ticks = sorted(ticks)
+        (ax.xaxis if which == "x" else ax.yaxis).set_ticks(ticks, [f"{t:,g}" for t in ticks])
+        (ax.xaxis if which == "x" else ax.yaxis).set_minor_formatter(NullFormatter())
+        return
     lo, hi = getattr(ax, f"get_{which}lim")()
     decades = math.log10(hi / lo) if lo > 0 and hi > lo else 1.0
     subs = tuple(range(1, 10)) if decades < 0.6 else (1.0, 2.0, 5.0) if decades <= 3 else (1.0,)

@@ -9,7 +9,8 @@ from rnn_course.families.measure import (COPY_ALPHABET, COPY_TCN_RECEPTIVE_FIELD
                                          copy_accuracy, copy_memory_batch, file_bytes, gradient_reach, onnx_vs_eager,
                                          quantize, state_nbytes, step_latency, token_flops, train_for)
 from rnn_course.families.model import make_lm
-from rnn_course.families.views import TaskFitWidget, TaskNeeds, decision_guide, fit_families, log_axis, measured_on
+from rnn_course.families.views import TaskFitWidget, TaskNeeds, decision_guide, fit_families, measured_on
+from rnn_course.plots import log_axis
 
 V = 10
 

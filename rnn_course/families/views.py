@@ -9,7 +9,7 @@ from .measure import COPY_SYMBOLS, COPY_TCN_RECEPTIVE_FIELD
 from .model import RECURRENT
 from ..validate import whole_numbers
 
-__all__ = ["TaskNeeds", "fit_families", "fit_table_html", "TaskFitWidget", "decision_guide", "measured_on", "log_axis"]
+__all__ = ["TaskNeeds", "fit_families", "fit_table_html", "TaskFitWidget", "decision_guide", "measured_on"]
 
 # --- which family fits? (the widget's logic) ---------------------------------------------------
 
@@ -190,17 +190,3 @@ def measured_on(bench: dict) -> str:
     if machine.get("cpu_count"):
         parts.append(f"on {machine['cpu_count']} cores")
     return " ".join(parts)
-
-
-def log_axis(ax, which: str, ticks) -> None:
-    """Put ``ax``'s ``which`` ("x" or "y") axis on a log scale labelled only at ``ticks``, in plain
-    numbers: matplotlib's default labels every minor tick of a short log range, and they overlap."""
-    from matplotlib.ticker import NullFormatter
-
-    if which not in ("x", "y"):
-        raise ValueError(f"which must be 'x' or 'y', got {which!r}")
-    axis = ax.xaxis if which == "x" else ax.yaxis
-    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
-    ticks = sorted(ticks)
-    axis.set_ticks(ticks, [f"{t:,g}" for t in ticks])
-    axis.set_minor_formatter(NullFormatter())
