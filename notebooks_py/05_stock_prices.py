@@ -29,7 +29,7 @@ from rnn_course.forecast.evaluation import diebold_mariano, direction_accuracy, 
 from rnn_course.article import LSTMPredictor
 from rnn_course.forecast.model import ReturnLSTM, mse_loss, time_first_mse_loss, num_parameters
 from rnn_course.forecast.views import price_vs_prediction
-from rnn_course.plots import date_axis, log_axis
+from rnn_course.plots import date_axis, figure, log_axis, model_colour
 from rnn_course.shapes import trace, diagnose
 from rnn_course.exercises import check, solution
 
@@ -51,8 +51,8 @@ device = rnn_course.start("05_stock_prices")
 # prices said anything reliable about tomorrow's, traders would trade on it until the pattern
 # was gone. So prices should move like a random walk, and daily **returns** should be close to
 # unpredictable from past prices alone. If that holds, the best an LSTM can do is learn to predict
-# a return of about zero — that is, to *become* persistence. Let us see whether it does any
-# better.
+# the average return — a small constant called the **drift** — which is almost persistence's
+# zero. Let us see whether it does any better.
 #
 # ## The data
 #
@@ -313,6 +313,7 @@ for name, f in candidates.items():
     rows[name] = {
         "RMSE return": rmse(true_returns, f),
         "vs persistence": rmse(true_returns, f) / rmse(true_returns, candidates["persistence"]),
+        "vs drift": rmse(true_returns, f) / rmse(true_returns, candidates["drift"]),
         "RMSE price $": rmse(today, yesterday * np.exp(f)),
         "direction": direction_accuracy(f, true_returns),
     }
@@ -332,17 +333,45 @@ print(f"\nshare of up days in the test years: {up_share:.1%} — what 'always up
 
 # %%
 dm_stat, dm_p = diebold_mariano(true_returns - rnn_returns, true_returns - candidates["persistence"])
-ratio = rows["LSTM"]["vs persistence"]
+dm_drift_stat, dm_drift_p = diebold_mariano(true_returns - rnn_returns, true_returns - candidates["drift"])
+ratio, drift_ratio = rows["LSTM"]["vs persistence"], rows["LSTM"]["vs drift"]
 print(f"LSTM / persistence RMSE = {ratio:.4f};  Diebold–Mariano statistic {dm_stat:+.2f}, p = {dm_p:.2f}")
+print(f"LSTM / drift RMSE       = {drift_ratio:.4f};  Diebold–Mariano statistic {dm_drift_stat:+.2f}, p = {dm_drift_p:.2f}")
+print(f"drift / persistence RMSE = {rows['drift']['vs persistence']:.4f}")
 
 # %% [markdown]
-# **What the numbers say.** The LSTM's error is within a fraction of a percent of persistence's
-# — in returns and in dollars — and the Diebold–Mariano test cannot tell them apart. Its
-# direction accuracy is no better than always guessing *up*. The LSTM learned what the
-# efficient-market argument predicted: tomorrow's return is close to unpredictable from past
-# prices, so the best forecast is about zero. **The RNN does not beat persistence here.** An
-# honest notebook says so; a notebook that shows a lovely price plot (trap 1), a leaked scaler
-# (trap 2) or a price-level model (trap 3) hides it.
+# **What did the LSTM learn?** Put its forecasts beside the two baselines. Drift forecasts the
+# training years' average daily return every day; persistence forecasts zero.
+
+# %%
+drift_return = candidates["drift"][0]
+fig, (ax,) = figure(9, 3)
+days = close.index[1:][test_origins]
+ax.plot(days, 100 * true_returns, color="0.8", lw=0.6, label="actual return")
+ax.plot(days, 100 * rnn_returns, color=model_colour("LSTM"), lw=1.2, label="LSTM forecast")
+ax.axhline(100 * drift_return, color=model_colour("drift"), ls="--", label=f"drift {100 * drift_return:+.3f} %")
+ax.axhline(0, color=model_colour("persistence"), ls=":", label="persistence 0 %")
+ax.set(ylim=(-1, 1), ylabel="daily log return, %", title="test years: the LSTM forecasts about the drift, every day")
+date_axis(ax)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+display(fig)
+print(f"LSTM forecasts: mean {100 * rnn_returns.mean():+.3f} %, spread (std) {100 * rnn_returns.std():.3f} %; "
+      f"actual returns: std {100 * true_returns.std():.2f} %")
+
+# %% [markdown]
+# **What the numbers say.** The strongest simple forecast here is **drift**, and it is the one to
+# beat: the LSTM's error is within a fraction of a percent of drift's (and of persistence's) — in
+# returns and in dollars — and the Diebold–Mariano test cannot tell them apart. Its direction
+# accuracy is no better than always guessing *up*. **The RNN does not beat drift here.**
+#
+# *Why it converges to the drift.* Trained with squared error, a model learns the conditional
+# mean of tomorrow's return given the last 20. If past returns carry (almost) no information about
+# the next one — the efficient-market argument — that conditional mean is just the plain mean
+# return of the training years: the drift. So the LSTM's best move is to output a nearly constant
+# small positive number, and the plot shows it doing exactly that: its forecasts hug the drift line
+# with a spread more than ten times smaller than the returns'. An honest notebook says so; a notebook
+# that shows a lovely price plot (trap 1), a leaked scaler (trap 2) or a price-level model (trap 3)
+# hides it.
 #
 # If you want to push: more inputs (volume, other assets, news), other targets (volatility, which
 # *is* predictable), longer training in the dashboard. Whatever you try, keep the walk-forward
@@ -408,16 +437,21 @@ check("05-fit-scaler", fit_scaler)
 assert summary.reason == "completed"
 assert leaky_rmse < honest_rmse, "the leaky pipeline (scaler fitted on all data) should score better than the honest one"
 assert len(test_origins) == len(rnn_returns) == split.sizes()["test"]
-keys = {"RMSE return": "rmse_return", "vs persistence": "rmse_ratio", "RMSE price $": "rmse_price_usd",
-        "direction": "direction_accuracy"}
+assert dm_drift_p > 0.05, f"the verdict says the LSTM and drift cannot be told apart, but Diebold–Mariano p = {dm_drift_p:.3f}"
+keys = {"RMSE return": "rmse_return", "vs persistence": "rmse_ratio", "vs drift": "rmse_ratio_drift",
+        "RMSE price $": "rmse_price_usd", "direction": "direction_accuracy"}
 for name, row in rows.items():  # every model's and baseline's metrics
     for metric, value in row.items():
         rnn_course.record(f"{name.lower()}_{keys[metric]}", value)
 rnn_course.record("lstm_vs_persistence_rmse_ratio", ratio)
+rnn_course.record("lstm_vs_drift_rmse_ratio", drift_ratio)
+rnn_course.record("diebold_mariano_drift_stat", dm_drift_stat)
+rnn_course.record("diebold_mariano_drift_p", dm_drift_p)
 rnn_course.record("diebold_mariano_stat", dm_stat)
 rnn_course.record("diebold_mariano_p", dm_p)
 rnn_course.record("up_share_test", up_share)
 rnn_course.record("price_model_test_rmse_honest", honest_rmse)
 rnn_course.record("price_model_test_rmse_leaky", leaky_rmse)
 rnn_course.record("latency_ms", latency_ms)
-print(f"✓ leaky {leaky_rmse:.2f} $ < honest {honest_rmse:.2f} $;  LSTM/persistence {ratio:.4f}, DM {dm_stat:+.2f} (p = {dm_p:.2f})")
+print(f"✓ leaky {leaky_rmse:.2f} $ < honest {honest_rmse:.2f} $;  LSTM/persistence {ratio:.4f}, LSTM/drift {drift_ratio:.4f} "
+      f"(Diebold–Mariano p = {dm_drift_p:.2f}: a tie)")

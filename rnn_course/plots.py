@@ -124,6 +124,8 @@ def log_axis(ax, which: str = "y", ticks=None) -> None:
 MODEL_COLOURS = {
     "truth": "black",
     "persistence": "#7f7f7f",
+    "drift": "#17becf",
+    "LSTM": "#ff7f0e",
     "seasonal naive (day)": "#9467bd",
     "seasonal naive (week)": "#1f77b4",
     "exp. smoothing": "#8c564b",
