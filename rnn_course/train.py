@@ -28,6 +28,9 @@ from typing import Any, Callable, Sequence
 import torch
 from torch import nn
 
+from .train_inputs import TrainData, check_val_data, checked_loss, pick_device, to_device
+from .validate import is_number, one_of, whole
+
 __all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "ProgressBar", "History", "RunSummary", "OPTIMIZERS"]
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
@@ -51,39 +54,27 @@ class TrainConfig:
 
     def check(self, n_train: int | None = None) -> None:
         """Raise ``ValueError`` naming the bad setting and a sensible value."""
-        def is_int(v):
-            return isinstance(v, int) and not isinstance(v, bool)
-
-        def is_num(v):
-            return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-        if not is_int(self.steps) or self.steps < 1:
-            raise ValueError(f"steps must be a whole number ≥ 1 (try 200), got {self.steps!r}")
-        if not is_int(self.batch_size) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number ≥ 1 (try 32), got {self.batch_size!r}")
+        whole("steps", self.steps, why="try 200")
+        whole("batch_size", self.batch_size, why="try 32")
         if n_train is not None and self.batch_size > n_train:
             raise ValueError(
                 f"batch_size={self.batch_size} is larger than the training data ({n_train} examples); "
                 f"use a batch_size of at most {n_train}"
             )
-        if not is_num(self.lr) or self.lr <= 0:
+        if not is_number(self.lr) or self.lr <= 0:
             raise ValueError(f"lr (learning rate) must be a number > 0 (try 1e-3), got {self.lr!r}")
         if self.lr > 10:
             raise ValueError(f"lr={self.lr} is far too large to train anything; try 1e-3 (Adam) or 0.1 (SGD)")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
-        if not is_num(self.weight_decay) or self.weight_decay < 0:
+        one_of("optimizer", self.optimizer, OPTIMIZERS)
+        if not is_number(self.weight_decay) or self.weight_decay < 0:
             raise ValueError(f"weight_decay must be ≥ 0 (try 0 or 1e-4), got {self.weight_decay!r}")
-        if self.clip_grad is not None and (not is_num(self.clip_grad) or self.clip_grad <= 0):
+        if self.clip_grad is not None and (not is_number(self.clip_grad) or self.clip_grad <= 0):
             raise ValueError(f"clip_grad must be > 0 (try 1.0) or None for no clipping, got {self.clip_grad!r}")
-        if not is_int(self.eval_every) or self.eval_every < 1:
-            raise ValueError(f"eval_every must be a whole number ≥ 1 (try 50), got {self.eval_every!r}")
-        if self.eval_batches is not None and (not is_int(self.eval_batches) or self.eval_batches < 1):
-            raise ValueError(f"eval_batches must be ≥ 1 or None (whole validation set), got {self.eval_batches!r}")
-        if not is_num(self.divergence_factor) or self.divergence_factor <= 1:
+        whole("eval_every", self.eval_every, why="try 50")
+        whole("eval_batches", self.eval_batches, why="None: the whole validation set", or_none=True)
+        if not is_number(self.divergence_factor) or self.divergence_factor <= 1:
             raise ValueError(f"divergence_factor must be > 1 (try 4), got {self.divergence_factor!r}")
-        if not is_int(self.seed) or self.seed < 0:
-            raise ValueError(f"seed must be a whole number ≥ 0, got {self.seed!r}")
+        whole("seed", self.seed, at_least=0)
 
 
 @dataclass
@@ -173,49 +164,6 @@ class _Diverged(Exception):
     pass
 
 
-def _to_device(batch, device):
-    if torch.is_tensor(batch):
-        return batch.to(device, non_blocking=True)
-    if isinstance(batch, (list, tuple)):
-        return type(batch)(_to_device(b, device) for b in batch)
-    if isinstance(batch, dict):
-        return {k: _to_device(v, device) for k, v in batch.items()}
-    return batch
-
-
-class _Data:
-    """Uniform access to tensor tuples and Datasets: ``len`` and ``take(indices)``."""
-
-    def __init__(self, data, collate: Callable | None, what: str):
-        if torch.is_tensor(data):
-            data = (data,)
-        if isinstance(data, (tuple, list)) and data and all(torch.is_tensor(t) for t in data):
-            sizes = {t.shape[0] if t.dim() else None for t in data}
-            if len(sizes) != 1 or None in sizes:
-                shapes = ", ".join(str(tuple(t.shape)) for t in data)
-                raise ValueError(
-                    f"{what}: the tensors must share their first (batch) axis, got shapes {shapes}; "
-                    "put examples along dim 0 for every tensor"
-                )
-            self.tensors, self.dataset, self.n = tuple(data), None, sizes.pop()
-        elif hasattr(data, "__len__") and hasattr(data, "__getitem__"):
-            self.tensors, self.dataset, self.n = None, data, len(data)
-            self.collate = collate or torch.utils.data.default_collate
-        else:
-            raise ValueError(
-                f"{what} must be a tensor, a tuple of tensors (examples along dim 0) or a "
-                f"torch Dataset; got {type(data).__name__}"
-            )
-        if self.n == 0:
-            raise ValueError(f"{what} is empty: it needs at least one example")
-
-    def take(self, idx: torch.Tensor):
-        if self.tensors is not None:
-            out = tuple(t[idx] for t in self.tensors)
-            return out[0] if len(out) == 1 else out
-        return self.collate([self.dataset[int(i)] for i in idx])
-
-
 class Trainer:
     """Step-budgeted training with guards. See the module docstring for an example."""
 
@@ -239,13 +187,15 @@ class Trainer:
         if not callable(loss_fn):
             raise ValueError("loss_fn must be a function loss_fn(model, batch) -> scalar loss tensor")
         config = replace(config or TrainConfig(), **self._known(overrides))
-        self.train_data = _Data(train_data, collate, "train_data")
-        self.val_data = _Data(val_data, collate, "val_data") if val_data is not None else None
+        self.train_data = TrainData(train_data, collate, "train_data")
+        self.val_data = TrainData(val_data, collate, "val_data") if val_data is not None else None
         config.check(self.train_data.n)
+        self.device = pick_device(device, model)
         self.model, self.loss_fn, self.config = model, loss_fn, config
         self.callbacks = list(callbacks)
-        self.device = torch.device(device) if device is not None else next(model.parameters()).device
         self.model.to(self.device)
+        if self.val_data is not None:
+            check_val_data(model, loss_fn, self.train_data, self.val_data, config.batch_size, self.device)
         self.optimizer = self._make_optimizer(config)
         self.history = History()
         self.step = 0  # optimizer steps taken so far
@@ -317,7 +267,7 @@ class Trainer:
             self._pos = 0
         idx = self._order[self._pos:self._pos + b]
         self._pos += b
-        return _to_device(self.train_data.take(idx), self.device)
+        return to_device(self.train_data.take(idx), self.device)
 
     # -- guards -----------------------------------------------------------------------------
     def _take_snapshot(self) -> None:
@@ -382,7 +332,7 @@ class Trainer:
 
     def evaluate(self, data=None, max_batches: int | None = None) -> float:
         """Mean loss over validation data (or ``data``), in eval mode, in a fixed order."""
-        d = self.val_data if data is None else _Data(data, None, "data")
+        d = self.val_data if data is None else TrainData(data, None, "data")
         if d is None:
             raise ValueError("no validation data: pass val_data= to the Trainer, or data= here")
         max_batches = self.config.eval_batches if max_batches is None else max_batches
@@ -395,7 +345,8 @@ class Trainer:
                     if max_batches is not None and i >= max_batches:
                         break
                     idx = torch.arange(start, min(start + self.config.batch_size, d.n))
-                    total += float(self.loss_fn(self.model, _to_device(d.take(idx), self.device))) * len(idx)
+                    loss = self.loss_fn(self.model, to_device(d.take(idx), self.device))
+                    total += float(checked_loss(loss, self.loss_fn, training=False)) * len(idx)
                     count += len(idx)
         finally:
             self.model.train(was_training)
@@ -438,7 +389,7 @@ class Trainer:
                     reason = "stopped"
                     break
                 batch = self._next_batch()
-                loss = self.loss_fn(self.model, batch)
+                loss = checked_loss(self.loss_fn(self.model, batch), self.loss_fn, training=True)
                 value = float(loss.detach())
                 self._check_loss(value)
                 self.optimizer.zero_grad(set_to_none=True)

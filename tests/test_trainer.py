@@ -319,3 +319,121 @@ def test_cosine_schedule_can_follow_another_clock():
                       config=TrainConfig(steps=1, batch_size=8, lr=1.0), callbacks=[Halfway(lr=1.0, steps=100, floor=0.0, log=False)])
     trainer.run()
     assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(0.5)
+
+
+# --- a learner's bad loss_fn, val_data or device (issue 18): a clear message, the weights untouched -------
+
+
+def per_example_mse(model, batch):
+    x, y = batch
+    return ((model(x) - y) ** 2).mean(dim=1)  # (B,): one loss per example
+
+
+def mse_as_float(model, batch):
+    return mse(model, batch).item()
+
+
+def mse_without_grad(model, batch):
+    with torch.no_grad():
+        return mse(model, batch)
+
+
+def detached_mse(model, batch):
+    return mse(model, batch).detach()
+
+
+def forgot_return(model, batch):
+    mse(model, batch)
+
+
+@pytest.mark.parametrize("loss_fn, says", [
+    (per_example_mse, r"loss_fn 'per_example_mse' returned a tensor of shape \(16,\).*one number.*\.mean\(\)"),
+    (mse_as_float, r"loss_fn 'mse_as_float' returned a Python float.*not loss\.item\(\)"),
+    (mse_without_grad, r"loss_fn 'mse_without_grad' returned a loss autograd cannot follow.*no_grad"),
+    (detached_mse, r"loss_fn 'detached_mse' returned a loss autograd cannot follow.*detach"),
+    (forgot_return, r"loss_fn 'forgot_return' returned None \(is a return missing\?\)"),
+])
+def test_a_loss_fn_that_returns_no_trainable_scalar_is_named_and_the_weights_are_kept(loss_fn, says):
+    torch.manual_seed(0)
+    x, y = regression_data()
+    model = TinyGRU()
+    before = params(model)
+    tr = Trainer(model, (x, y), loss_fn, steps=5, batch_size=16)
+    with pytest.raises(ValueError, match=says):
+        tr.run()
+    assert same(params(model), before) and tr.step == 0 and not tr.is_training
+
+
+def test_a_per_example_loss_fn_with_validation_data_is_refused_when_the_trainer_is_made():
+    x, y = regression_data()
+    xv, yv = regression_data(64, seed=1)
+    with pytest.raises(ValueError, match=r"loss_fn 'per_example_mse' returned a tensor of shape \(16,\)"):
+        Trainer(TinyGRU(), (x, y), per_example_mse, val_data=(xv, yv), batch_size=16)
+
+
+def test_val_data_with_the_wrong_feature_size_is_refused_before_training():
+    x, y = regression_data()
+    xv, yv = regression_data(64, f=4, seed=1)  # 4 features where the model takes 3
+    model = TinyGRU()
+    before = params(model)
+    with pytest.raises(ValueError, match=r"val_data does not fit the model.*\(16, 6, 4\).*train_data.*\(16, 6, 3\)"):
+        Trainer(model, (x, y), mse, val_data=(xv, yv), batch_size=16)
+    assert same(params(model), before)
+
+
+def test_val_data_with_a_tensor_missing_is_refused_with_both_counts():
+    x, y = regression_data()
+    xv, _ = regression_data(64, seed=1)
+    with pytest.raises(ValueError, match=r"val_data has 1 tensor\(s\) but train_data has 2.*\(x_val, y_val\)"):
+        Trainer(TinyGRU(), (x, y), mse, val_data=xv)
+
+
+def test_a_loss_fn_that_fails_on_every_batch_is_blamed_not_the_val_data():
+    x, y = regression_data()
+    xv, yv = regression_data(64, seed=1)
+
+    def broken(model, batch):
+        return model(batch)  # the tuple, not x
+
+    with pytest.raises(ValueError, match=r"loss_fn 'broken' fails on train_data too"):
+        Trainer(TinyGRU(), (x, y), broken, val_data=(xv, yv), batch_size=16)
+
+
+def test_checking_val_data_draws_no_random_numbers_and_keeps_the_mode():
+    """The check runs the model once; what follows must be what it was without it."""
+    class Noisy(TinyGRU):
+        def forward(self, x):
+            return super().forward(x + torch.randn_like(x))  # draws from the global stream, even in eval
+
+    x, y = regression_data()
+    model = Noisy()
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    Trainer(model, (x, y), mse, val_data=regression_data(64, seed=1), batch_size=16)
+    assert torch.equal(torch.rand(3), expected) and model.training
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_asking_for_cuda_without_a_gpu_says_so_and_leaves_the_model_on_the_cpu():
+    x, y = regression_data()
+    model = TinyGRU()
+    before = params(model)
+    with pytest.raises(ValueError, match=r"device='cuda'.*no CUDA GPU.*device='cpu'"):
+        Trainer(model, (x, y), mse, device="cuda")
+    assert same(params(model), before) and next(model.parameters()).device.type == "cpu"
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has an Apple GPU")
+def test_asking_for_mps_without_an_apple_gpu_says_so():
+    x, y = regression_data()
+    with pytest.raises(ValueError, match=r"device='mps'.*no Apple GPU"):
+        Trainer(TinyGRU(), (x, y), mse, device="mps")
+
+
+def test_a_device_name_that_is_not_a_device_lists_the_ones_that_are():
+    x, y = regression_data()
+    with pytest.raises(ValueError, match=r"device='gpu' is not a device.*'cpu', 'cuda'"):
+        Trainer(TinyGRU(), (x, y), mse, device="gpu")
+    with pytest.raises(ValueError, match=r"device='meta'.*'cpu', 'cuda' or 'mps'"):
+        Trainer(TinyGRU(), (x, y), mse, device="meta")  # would leave the model without weights
