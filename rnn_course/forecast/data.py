@@ -32,6 +32,7 @@ import pandas as pd
 import torch
 
 from ..paths import data_dir
+from .spacing import IrregularSpacing, _step_of, spacing
 
 __all__ = ["load_msft", "load_taylor", "check_series", "make_windows", "windows_at", "targets_at", "Scaler",
            "calendar_features"]
@@ -83,8 +84,10 @@ def check_series(obj, freq: str | None = None):
 
     Raises ``ValueError`` naming the first offending timestamp and what to do, if the index is
     not a DatetimeIndex, is not sorted, has duplicates, if a value is missing (NaN) or infinite,
-    or — when ``freq`` is given (``"30min"``, ``"h"``, ``"D"``, ``"B"``, …) — if a timestamp
-    is missing from, or falls off, the regular grid that starts at the first timestamp.
+    or if a timestamp is missing from, or falls off, the regular grid that starts at the first
+    timestamp. The grid's step is ``freq`` (``"30min"``, ``"h"``, ``"D"``, ``"B"``, …) or, when
+    not given, inferred from the data (:func:`.spacing.spacing`: the most common step; trading
+    days may skip weekends and holidays).
     """
     if not isinstance(obj, (pd.Series, pd.DataFrame)):
         raise TypeError(f"check_series needs a pandas Series or DataFrame, got {type(obj).__name__}")
@@ -108,7 +111,9 @@ def check_series(obj, freq: str | None = None):
                          f"{index[pos - 1]}. Sort it with obj = obj.sort_index()")
     if (steps == np.timedelta64(0)).any():
         pos = int(np.flatnonzero(steps == np.timedelta64(0))[0]) + 1
-        raise ValueError(f"duplicate timestamp {index[pos]}: keep one row per time, e.g. "
+        n_dup = int((steps == np.timedelta64(0)).sum())
+        raise ValueError(f"duplicate timestamp {index[pos]} at positions {pos - 1} and {pos} ({n_dup} repeated "
+                         "timestamp(s) in all): keep one row per time, e.g. "
                          "obj = obj[~obj.index.duplicated()] or obj = obj.groupby(level=0).mean()")
     frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
     bad = frame.isna()
@@ -124,7 +129,9 @@ def check_series(obj, freq: str | None = None):
             f"missing or infinite value at {index[pos]}{where} ({int(rows.sum())} row(s) in all). "
             "Fill short gaps with obj = obj.interpolate(), or drop the rows with obj = obj.dropna()"
         )
-    if freq is not None:
+    if freq is None:
+        _check_spacing(index, "obj")
+    else:
         grid = pd.date_range(index[0], index[-1], freq=freq)
         off = index.difference(grid)
         if len(off):
@@ -142,6 +149,23 @@ def check_series(obj, freq: str | None = None):
     return obj
 
 
+def _check_spacing(index: pd.DatetimeIndex, name: str) -> None:
+    """Refuse irregular spacing and gaps, inferred from the data (see :mod:`.spacing`)."""
+    try:
+        grid = spacing(index)
+    except IrregularSpacing as e:
+        step = _step_of(index)
+        raise ValueError(f"the spacing is irregular: {e}. Resample to one step, e.g. {name} = "
+                         f"{name}.resample({step!r}).mean()") from None
+    if grid.gaps:
+        first = grid.gaps[0]
+        dst = (" (one missing hour is often a daylight-saving change: write times in UTC or with their "
+               "offset, e.g. 2024-03-31 03:00+02:00)" if grid.step == "h" and first.missing == 1 else "")
+        raise ValueError(f"gap: {grid.summary()}{dst}. A model would read the values either side as neighbours. "
+                         f"Fill short gaps with {name} = {name}.asfreq({grid.step!r}).interpolate(), or keep one "
+                         f"stretch, e.g. {name} = {name}.iloc[{first.position + 1}:] (the part after the first gap)")
+
+
 # --------------------------------------------------------------------------- windows
 
 def _numpy(values, what: str) -> np.ndarray:
@@ -156,8 +180,30 @@ def _numpy(values, what: str) -> np.ndarray:
     return arr
 
 
+def _no_holes(values, what: str) -> None:
+    """A Series/DataFrame on a DatetimeIndex must have no gap a window could straddle (a NumPy array
+    or tensor carries no time, so its rows are taken as consecutive steps)."""
+    index = getattr(values, "index", None)
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3 or not index.is_monotonic_increasing:
+        return
+    try:
+        grid = spacing(index)
+    except IrregularSpacing as e:
+        raise ValueError(f"{what}: {e}; windows need one step between rows — check the series with "
+                         "check_series(values) and resample it") from None
+    if grid.gaps:
+        g = grid.gaps[0]
+        raise ValueError(f"{what} has a hole in time: {grid.summary()}. A window across it would read values "
+                         f"{g.missing + 1} steps apart as neighbours. Make windows on each stretch and join them, "
+                         f"e.g. torch.cat over make_windows(values.iloc[:{g.position + 1}], …) and "
+                         f"make_windows(values.iloc[{g.position + 1}:], …), or fill a short gap with "
+                         f"values.asfreq({grid.step!r}).interpolate()")
+
+
 def _table(values, what: str) -> tuple[np.ndarray, list | None]:
-    """values → (L, F) float64 array, plus the column names of a DataFrame."""
+    """values → (L, F) float64 array, plus the column names of a DataFrame; a pandas object's
+    DatetimeIndex must have no holes (:func:`_no_holes`)."""
+    _no_holes(values, what)
     columns = list(values.columns) if isinstance(values, pd.DataFrame) else None
     arr = _numpy(values, what)
     if arr.ndim == 1:
@@ -215,6 +261,12 @@ def make_windows(values, window: int, horizon: int = 1, *, target_cols=None, str
     column (``3`` or ``"close"``) — so a model ending in ``nn.Linear(hidden, H)`` matches it;
     a list (``[3]``, ``["close", "volume"]``), or several columns with ``target_cols=None``,
     keeps the feature axis. Column names need a DataFrame.
+
+    **Holes in time:** consecutive rows are taken as consecutive steps. A Series or DataFrame on a
+    DatetimeIndex with a gap (a missing stretch of its inferred step, see :mod:`.spacing`) is
+    refused with the gap's position, since a window across it would mix values far apart in time;
+    make windows on each stretch, or fill the gap. A NumPy array or tensor carries no time: check
+    it before converting (``check_series``).
     """
     arr, columns = _table(values, "values")
     length, n_features = arr.shape

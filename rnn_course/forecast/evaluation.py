@@ -74,8 +74,20 @@ def _position(bound, n: int, index: pd.DatetimeIndex | None, name: str) -> int:
         if index is None:
             raise ValueError(f"{name}={bound!r} is a date, which needs a DatetimeIndex (pass the Series or "
                              "its index, not a length)")
-        return int(index.searchsorted(pd.Timestamp(bound), side="left"))
+        return int(index.searchsorted(_same_zone(pd.Timestamp(bound), index, name), side="left"))
     raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
+
+
+def _same_zone(stamp: pd.Timestamp, index: pd.DatetimeIndex, name: str) -> pd.Timestamp:
+    """A date bound comparable with ``index``: a bound without a timezone is read in the series'
+    own timezone; a bound with one cannot be placed on a series without one."""
+    if index.tz is not None and stamp.tz is None:
+        return stamp.tz_localize(index.tz)
+    if index.tz is None and stamp.tz is not None:
+        raise ValueError(f"{name}={stamp} has a timezone ({stamp.tz}) but the series has none, so they cannot be "
+                         f"compared: give the date without one (e.g. {str(stamp.tz_localize(None))!r}), or give "
+                         "the series its timezone first (series.tz_localize('UTC'))")
+    return stamp
 
 
 def time_split(index_or_len, train_end, valid_end) -> TimeSplit:
@@ -83,7 +95,8 @@ def time_split(index_or_len, train_end, valid_end) -> TimeSplit:
 
     ``index_or_len``: a length, a DatetimeIndex, or a Series/DataFrame (its index is used).
     Each bound is a position (``2688``), a fraction of the length (``0.7``: floor(0.7·n)), or,
-    with a DatetimeIndex, a date (``"2000-07-31"``: the part *ends before* that time).
+    with a DatetimeIndex, a date (``"2000-07-31"``: the part *ends before* that time). On a
+    series with a timezone, a date without one is read in the series' timezone.
     Every part must be non-empty.
     """
     index = None
