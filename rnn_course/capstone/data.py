@@ -20,6 +20,7 @@ says what is wrong and what to do; the notebook's picker shows it and keeps runn
 
 from __future__ import annotations
 
+import inspect
 import random
 import re
 from collections import Counter
@@ -29,11 +30,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..forecast.data import check_series, load_msft, load_taylor
+from ..forecast.data import load_msft, load_taylor
 from ..language.data import _corpus_dir, plays, shakespeare, words
 from ..speech import SpeechCorpus, load_audio, log_mel
 from ..translation.data import load_tatoeba_tsv
 from ..translation.grammar import make_splits
+from ..validate import is_number, one_of, whole
+from .reading import (DataError, check_gaps, check_text, check_values, find_time_column, no_missing_values,
+                      one_row_per_time, parse_times, read_csv)
 
 __all__ = ["DataError", "LabelledSequences", "SeriesData", "TextData", "PairsData", "CHOICES", "OWN_FILES",
            "load_data", "shakespeare_genres", "spoken_commands", "load_wav_folder", "load_csv_series", "load_text_file",
@@ -41,10 +45,6 @@ __all__ = ["DataError", "LabelledSequences", "SeriesData", "TextData", "PairsDat
 
 SPLITS = ("train", "valid", "test")
 GENRES = {"comedies": "comedy", "histories": "history", "tragedies": "tragedy"}
-
-
-class DataError(ValueError):
-    """The data cannot be used as given; the message names the file, the problem and the fix."""
 
 
 @dataclass
@@ -84,19 +84,23 @@ class LabelledSequences:
 
 @dataclass
 class SeriesData:
-    """A time series: ``frame`` on a DatetimeIndex, float columns; the target is column 0."""
+    """A time series: ``frame`` on a DatetimeIndex (or, for a file that numbers its steps, an
+    integer index of step numbers), float columns; the target is column 0. ``notes`` say what
+    the loader decided about the file (date order, Unix time, delimiter, …); ``str()`` shows them."""
 
     name: str
     frame: pd.DataFrame
     bounds: tuple[int, int]  # positions where train ends and valid ends (the rest is test)
     task: str = "forecast"
     source: str = ""  # the CHOICES key load_data was called with
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         a, b = self.bounds
         f = self.frame
         return (f"{self.name}: {len(f):,} steps × {f.shape[1]} column(s) {list(f.columns)}, "
-                f"{f.index[0]} … {f.index[-1]}; train {a:,}, valid {b - a:,}, test {len(f) - b:,} (split by time)")
+                f"{f.index[0]} … {f.index[-1]}; train {a:,}, valid {b - a:,}, test {len(f) - b:,} (split by time)"
+                + "".join(f"\n  note: {n}" for n in self.notes))
 
 
 @dataclass
@@ -267,7 +271,11 @@ def speaker_split(labels: list[str], speakers: list[str], seed: int = 0, test: f
     return split
 
 
-def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) -> LabelledSequences:
+MAX_CLIP_SECONDS = 60.0  # one label per clip: a longer recording is several utterances (and pads every clip)
+
+
+def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0,
+                    max_seconds: float = MAX_CLIP_SECONDS) -> LabelledSequences:
     """Labelled clips → log-mel frames (T, F=n_mels), via ``rnn_course.speech``.
 
     Two layouts, whichever the folder uses:
@@ -279,8 +287,13 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) ->
     validation (:func:`speaker_split`), as real evaluation needs; otherwise clips are split
     class by class (:func:`stratified_split`: 20 % test, 10 % validation) and the same voice can
     be in training and test — the data set's name says which.
+
+    A clip longer than ``max_seconds`` (default 60 s) is refused by name: each clip carries one
+    label, and one long recording would pad every clip of its batch to its length.
     """
     root = _existing(folder, "folder of WAV clips", folder=True)
+    if not is_number(max_seconds) or max_seconds <= 0:
+        raise DataError(f"max_seconds must be a number of seconds > 0, e.g. 60; got {max_seconds!r}")
     nested = sorted(p for p in root.glob("*/*") if p.suffix.lower() == ".wav")
     flat = sorted(p for p in root.glob("*") if p.suffix.lower() == ".wav")
     if nested and flat:
@@ -301,7 +314,13 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) ->
             group = rest.split("_")[0]
         try:
             wave = load_audio(p, sr=sr)
+            if len(wave) > max_seconds * sr:
+                raise DataError(f"{p.name} is {len(wave) / sr:,.1f} s long; clips may be at most {max_seconds:g} s "
+                                "(one label per clip). Cut it into short clips, one word or sound each, or pass "
+                                "max_seconds=… to load_data if your labels really span longer recordings")
             frames = log_mel(wave, sr=sr, n_mels=n_mels)  # (T, F)
+        except DataError:
+            raise
         except (ValueError, RuntimeError, OSError) as e:  # speech.AudioError is a ValueError
             raise DataError(f"{p.name}: cannot use this clip ({e}); remove it or record it again") from e
         if len(frames) < 1:
@@ -315,71 +334,77 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0) ->
                              by_speaker or stratified_split(labels, seed))
 
 
-_TIME_WORDS = ("date", "time", "timestamp", "datetime", "day", "ds")
+MIN_SERIES_ROWS = 60
 
 
-def load_csv_series(path, time_column: str | None = None, value_columns=None) -> SeriesData:
-    """A CSV with one timestamp column and numeric value columns → a clean series, split by time
+def load_csv_series(path, time_column: str | None = None, value_columns=None, *, dayfirst: bool | None = None,
+                    fill_gaps: int = 0) -> SeriesData:
+    """A CSV with one time column and numeric value columns → a clean series, split by time
     (70 % train, 15 % validation, 15 % test). The first value column is the one forecast.
 
-    The timestamp column is ``time_column`` or, if not given, the first column whose name is
-    date/time-like or whose every value parses as a date. Value columns: ``value_columns`` or
-    every numeric column. Rows are sorted by time; gaps and duplicates are reported (see
-    :func:`rnn_course.forecast.data.check_series`).
+    The file may be separated by commas, semicolons or tabs, and write decimals with a comma
+    (12,5); the time column is ``time_column`` or the first column whose name is date/time-like
+    or whose every value parses as a date, read as :func:`.reading.parse_times` says (date order
+    from the whole column, ``dayfirst`` to settle it; Unix time only in a plausible range;
+    mixed UTC offsets converted to UTC with a ``local_hour`` column). Value columns:
+    ``value_columns`` or every numeric column. Rows are sorted by time; repeated times, empty
+    cells, irregular spacing and gaps are refused with their positions, except gaps of up to
+    ``fill_gaps`` missing steps, which are interpolated. What was decided is in ``data.notes``.
     """
     p = _existing(path, "CSV time series")
     try:
-        df = pd.read_csv(p)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{p} has no rows or columns; give a CSV with a header line and data") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise DataError(f"{p} is not a readable CSV ({e}); save it as comma-separated UTF-8 text") from None
+        whole("fill_gaps", fill_gaps, at_least=0)
+        one_of("dayfirst", dayfirst, (None, True, False))
+    except ValueError as e:
+        raise DataError(str(e)) from None
+    df, notes = read_csv(p)
     if df.empty:
         raise DataError(f"{p} has a header but no data rows")
-    if time_column is None:
-        named = [c for c in df.columns if str(c).strip().lower() in _TIME_WORDS]
-        parsable = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])
-                    and pd.to_datetime(df[c], errors="coerce", format="mixed").notna().all()]
-        candidates = named + [c for c in parsable if c not in named]
-        if not candidates:
-            raise DataError(f"{p}: no column holds timestamps (columns: {list(df.columns)}); add one "
-                            "(e.g. 'date' with values like 2024-01-31) or pass time_column='…'")
-        time_column = candidates[0]
-    elif time_column not in df.columns:
-        raise DataError(f"{p}: no column {time_column!r}; columns: {list(df.columns)}")
-    stamps = pd.to_datetime(df[time_column], errors="coerce", format="mixed")
-    if stamps.isna().any():
-        row = int(stamps.isna().to_numpy().argmax())
-        raise DataError(f"{p}: {df[time_column].iloc[row]!r} in column {time_column!r} (row {row + 2} of the "
-                        "file) is not a date or time; fix or remove that row")
+    time_column = find_time_column(df, p, time_column)
+    index, more, local_hour = parse_times(df[time_column], p, dayfirst)
+    notes += more
     rest = [c for c in df.columns if c != time_column]
     if value_columns is None:
         value_columns = [c for c in rest if pd.api.types.is_numeric_dtype(df[c])]
+        # a column of numbers with some text cells ("n.a.", "12 kW") was meant as values: name the cells
+        check_values(df, [c for c in rest if pd.to_numeric(df[c], errors="coerce").notna().mean() > 0.5], p)
         if not value_columns:
             raise DataError(f"{p}: no numeric value column besides {time_column!r} (columns: {rest}); "
                             "values must be plain numbers like 12.5")
-    missing = [c for c in value_columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{p}: no column(s) {missing}; columns: {list(df.columns)}")
-    frame = df[list(value_columns)].astype("float64").set_index(pd.DatetimeIndex(stamps, name=str(time_column)))
-    frame = frame.sort_index()
-    try:
-        check_series(frame)
-    except ValueError as e:
-        raise DataError(f"{p}: {e}") from None
-    if len(frame) < 60:
-        raise DataError(f"{p} has {len(frame)} rows; a forecast with train, validation and test parts needs at least 60")
+    else:
+        value_columns = [value_columns] if isinstance(value_columns, str) else list(value_columns)
+        missing = [c for c in value_columns if c not in df.columns]
+        if missing:
+            raise DataError(f"{p}: no column(s) {missing}; columns: {list(df.columns)}")
+        check_values(df, value_columns, p)
+    frame = df[value_columns].astype("float64").set_index(index)
+    if local_hour is not None:
+        frame["local_hour"] = local_hour
+    one_row_per_time(frame.index, p)
+    if not frame.index.is_monotonic_increasing:
+        i = int(np.argmax(frame.index[1:] < frame.index[:-1])) + 1
+        notes.append(f"rows were not in time order (row {i + 2} of the file is earlier than the row above it); "
+                     "sorted by time")
+        frame = frame.sort_index(kind="stable")
+    no_missing_values(frame, p)
+    frame, more = check_gaps(frame, p, fill_gaps)
+    notes += more
+    if len(frame) < MIN_SERIES_ROWS:
+        raise DataError(f"{p} has {len(frame)} rows; a forecast with train, validation and test parts needs at "
+                        f"least {MIN_SERIES_ROWS}")
     n = len(frame)
-    return SeriesData(p.name, frame, (int(0.7 * n), int(0.85 * n)))
+    return SeriesData(p.name, frame, (int(0.7 * n), int(0.85 * n)), notes=notes)
 
 
 def load_text_file(path, min_chars: int = 2000) -> TextData:
-    """A plain UTF-8 text file, split by position: 80 % train, 10 % validation, 10 % test."""
+    """A plain UTF-8 text file, split by position: 80 % train, 10 % validation, 10 % test.
+    Binary data is refused even when it decodes (NUL bytes, control characters: :func:`.reading.check_text`)."""
     p = _existing(path, "text file")
     try:
         text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         raise DataError(f"{p} is not UTF-8 text (byte {e.start}); re-save it as UTF-8 plain text") from None
+    check_text(p, text)
     if len(text.strip()) < min_chars:
         raise DataError(f"{p} has {len(text.strip()):,} characters; a character model needs at least "
                         f"{min_chars:,} to learn from and test on — give a longer text")
@@ -419,21 +444,39 @@ OWN_FILES = tuple(k for k, (_, needs) in CHOICES.items() if needs)
 
 
 def load_data(choice: str = "shakespeare-genre", path=None, **options):
-    """The data for ``choice`` (a key of :data:`CHOICES`); ``path`` for the learner's own files."""
+    """The data for ``choice`` (a key of :data:`CHOICES`); ``path`` for the learner's own files;
+    ``options`` go to the loader (e.g. ``dayfirst=True`` for :func:`load_csv_series`).
+
+    Every failure to read a learner's file is a :class:`DataError`: one the loaders foresaw, or
+    any other error reading it (an ``OSError``, a parser's ``ValueError``), named with the file.
+    """
     if choice not in CHOICES:
         raise DataError(f"unknown choice {choice!r}; choose one of {', '.join(CHOICES)}")
-    loaders = {
-        "shakespeare-genre": lambda: shakespeare_genres(**options),
-        "spoken-commands": lambda: spoken_commands(**options),
-        "shakespeare-text": _course_text,
-        "msft-returns": lambda: _course_series("msft"),
-        "electricity-load": lambda: _course_series("taylor"),
-        "english-french": _course_pairs,
-        "csv-series": lambda: load_csv_series(path, **options),
-        "text-file": lambda: load_text_file(path, **options),
-        "wav-folder": lambda: load_wav_folder(path, **options),
-        "tsv-pairs": lambda: load_pairs_tsv(path, **options),
+    loaders = {  # choice → (loader, its leading arguments)
+        "shakespeare-genre": (shakespeare_genres, ()),
+        "spoken-commands": (spoken_commands, ()),
+        "shakespeare-text": (_course_text, ()),
+        "msft-returns": (_course_series, ("msft",)),
+        "electricity-load": (_course_series, ("taylor",)),
+        "english-french": (_course_pairs, ()),
+        "csv-series": (load_csv_series, (path,)),
+        "text-file": (load_text_file, (path,)),
+        "wav-folder": (load_wav_folder, (path,)),
+        "tsv-pairs": (load_pairs_tsv, (path,)),
     }
-    data = loaders[choice]()
+    loader, args = loaders[choice]
+    accepted = list(inspect.signature(loader).parameters)[len(args):]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise DataError(f"{choice!r} has no option(s) {unknown}; its options: {', '.join(accepted) or 'none'}")
+    try:
+        data = loader(*args, **options)
+    except DataError:
+        raise
+    except (OSError, ValueError) as e:
+        if choice not in OWN_FILES:
+            raise
+        raise DataError(f"{path}: the course could not read it ({type(e).__name__}: {e}); check that it is "
+                        f"{CHOICES[choice][0].removeprefix('My ')} and try again") from e
     data.source = choice
     return data

@@ -4,7 +4,7 @@ Every widget's logic is a plain method a test can call (``DataPicker.pick``, ``F
 ``Checklist.tick``); the buttons only call them. A bad file shows its message in the picker and
 the notebook keeps running with the data it had.
 
-    picker = DataPicker()                # dropdown of rnn_course.sources.CHOICES, a path box, Load
+    picker = DataPicker()                # dropdown of rnn_course.capstone.data.CHOICES, a path box, Load
     data = picker.load()                 # what the widgets say now (the default: Shakespeare genres)
     questions = FourQuestions()          # empty boxes; answers typed earlier come back on a re-run
     questions.answer(ordering="…")       # what typing in a box does
@@ -52,18 +52,25 @@ class DataPicker:
 
     def pick(self, choice: str | None = None, path: str | None = None):
         """Load ``choice`` (default: the dropdown) from ``path`` (default: the box). Returns the data,
-        or None with the reason in ``message`` and on screen; the data loaded before stays."""
+        or None with the reason in ``message`` and on screen — for any failure, not only a
+        ``DataError`` — and the data loaded before stays. What the loader decided about the file
+        (``data.notes``) is part of the message."""
         choice = self.choice.value if choice is None else choice
         path = self.path.value if path is None else path
         try:
             data = load_data(choice, path or None)
-        except (DataError, FileNotFoundError) as e:
-            self.message = f"✗ {e}"
-            self.status.value = f"<span style='color:#d62728'>{html.escape(self.message)}</span>"
+        except Exception as e:  # a button callback's exception would vanish: every failure is shown
+            known = isinstance(e, (DataError, FileNotFoundError))
+            self._show(f"✗ {e}" if known else f"✗ loading {choice!r} failed unexpectedly ({type(e).__name__}: {e}); "
+                       "the course did not expect this: please report it, with the file if you can", "#d62728")
             return None
-        self.data, self.message, self.loaded_from = data, f"✓ {data}", (choice, path)
-        self.status.value = f"<span style='color:#31a354'>{html.escape(self.message)}</span>"
+        self.data, self.loaded_from = data, (choice, path)
+        self._show(f"✓ {data}", "#31a354")  # with the loader's notes (date order, Unix time, …), one per line
         return data
+
+    def _show(self, message: str, color: str) -> None:
+        self.message = message
+        self.status.value = f"<span style='color:{color}; white-space:pre-wrap'>{html.escape(message)}</span>"
 
     def load(self):
         """The data the widgets point at: what Load loaded if they still point at it, else loaded now;
