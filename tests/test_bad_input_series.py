@@ -245,3 +245,9 @@ def test_time_split_with_naive_dates_on_a_timezone_aware_series_reads_them_in_it
     assert aware[split.train_end] == pd.Timestamp("2024-01-03", tz="Europe/Paris")
     with pytest.raises(ValueError, match=r"train_end=.*has a timezone \(UTC\) but the series has none.*tz_localize"):
         time_split(aware.tz_localize(None), pd.Timestamp("2024-01-03", tz="UTC"), 0.9)
+
+
+def test_local_times_without_offsets_missing_the_spring_hour_are_refused_with_a_daylight_saving_hint(tmp_path):
+    wall = pd.date_range("2024-03-29", periods=N, freq="h", tz="Europe/Paris").tz_localize(None)  # no 02:00 on 31 March
+    refused(write(tmp_path, "wall.csv", wall, header="time,load"),
+            r"1 missing 'h' step\(s\) between 2024-03-31 01:00:00.*daylight-saving.*fill_gaps=1")

@@ -288,7 +288,8 @@ def check_gaps(frame: pd.DataFrame, p: Path, fill_gaps: int) -> tuple[pd.DataFra
         shortest = min(g.missing for g in large)
         fill = (f", or let the loader interpolate gaps this short: load_data('csv-series', path, fill_gaps={shortest})"
                 if shortest <= FEW_STEPS else "")
-        raise DataError(f"{p}: {Spacing(grid.step, large).summary()}. A forecaster would read the values either "
+        holes = Spacing(grid.step, large)
+        raise DataError(f"{p}: {holes.summary()}{holes.dst_hint()}. A forecaster would read the values either "
                         "side of a gap as neighbours. Add the missing rows to the file, or keep only the rows after "
                         f"the longest gap (from {longest.after} on){fill}")
     if not small:

@@ -159,9 +159,7 @@ def _check_spacing(index: pd.DatetimeIndex, name: str) -> None:
                          f"{name}.resample({step!r}).mean()") from None
     if grid.gaps:
         first = grid.gaps[0]
-        dst = (" (one missing hour is often a daylight-saving change: write times in UTC or with their "
-               "offset, e.g. 2024-03-31 03:00+02:00)" if grid.step == "h" and first.missing == 1 else "")
-        raise ValueError(f"gap: {grid.summary()}{dst}. A model would read the values either side as neighbours. "
+        raise ValueError(f"gap: {grid.summary()}{grid.dst_hint()}. A model would read the values either side as neighbours. "
                          f"Fill short gaps with {name} = {name}.asfreq({grid.step!r}).interpolate(), or keep one "
                          f"stretch, e.g. {name} = {name}.iloc[{first.position + 1}:] (the part after the first gap)")
 

@@ -50,6 +50,13 @@ class Spacing:
     step: str | None
     gaps: list[Gap] = field(default_factory=list)
 
+    def dst_hint(self) -> str:
+        """A hint when an hourly series misses single hours: local clocks skip one in spring."""
+        if self.step == "h" and any(g.missing == 1 for g in self.gaps):
+            return (" (a missing hour is often a daylight-saving change: write local times with their UTC offset, "
+                    "e.g. 2024-03-31 03:00+02:00, or in UTC)")
+        return ""
+
     def summary(self, shown: int = 3) -> str:
         """The gaps in words: the first ``shown`` and the longest."""
         if not self.gaps:
