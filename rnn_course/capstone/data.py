@@ -15,7 +15,9 @@ Each call returns one of four kinds of data, and the kind says the task:
 
 Every item carries its split ("train", "valid", "test"), fixed here once, so no later step can
 leak. A file the course cannot use raises :class:`DataError` (a ``ValueError``) whose message
-says what is wrong and what to do; the notebook's picker shows it and keeps running.
+says what is wrong and what to do; the notebook's picker shows it and keeps running. What the
+CSV loader decided about a file (its date order, Unix time, delimiter, …) is in ``SeriesData.notes``
+and printed with the data (see :mod:`.reading`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading a learner's own file without misreading it: the CSV's layout, its time column, and
 whether a "text" file is text. Each check refuses what it cannot tell with a :class:`DataError`
 naming the file, the problem and the fix, and says what it decided in a note (a string the
-loaders keep in ``data.notes`` and the picker shows).
+CSV loader keeps in ``SeriesData.notes``, which the picker shows with the data).
 
     frame, notes = read_csv(path)                     # ',' or ';' or tab; decimal commas → numbers
     index, notes, local_hour = parse_times(frame["date"], path)
@@ -51,8 +51,8 @@ def _row(i: int) -> str:
 
 # ------------------------------------------------------------------------------- the table
 def read_csv(p: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The CSV at ``p`` → (frame, notes): the delimiter (',', ';' or tab) read off the header line,
-    columns of decimal-comma numbers ("12,5", "1.234,5") converted to floats."""
+    """The CSV at ``p`` → (frame, notes): the delimiter (',', ';' or tab) read off the header line;
+    in a ';'- or tab-separated file, columns of decimal-comma numbers ("12,5", "1.234,5") become floats."""
     try:
         header = p.read_bytes()[:65536].decode("utf-8-sig", errors="replace").splitlines()[0]
     except IndexError:
@@ -66,7 +66,7 @@ def read_csv(p: Path) -> tuple[pd.DataFrame, list[str]]:
         raise DataError(f"{p} is not a readable CSV ({e}); save it as comma-separated UTF-8 text") from None
     notes = [] if sep == "," else [f"columns separated by {_DELIMITERS[sep]}"]
     commas = []
-    for c in df.columns:
+    for c in df.columns if sep != "," else ():  # in a comma-separated file a quoted "1,234" is a thousands separator
         cells = df[c].dropna()
         if len(cells) and cells.str.match(_DECIMAL_COMMA).all() and not cells.str.contains(r"[/:]").any():
             df[c] = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).reindex(df.index)

@@ -315,7 +315,8 @@ def windows_at(values, origins, window: int) -> torch.Tensor:
     """The model inputs for forecasts made at ``origins``: x: (O, T, F) float32, x[k] = values[o_k − T : o_k].
 
     Each window ends just before its origin, so a model fed these sees nothing from the
-    origin on. values: (L,) or (L, F), scaled the same way as the training windows.
+    origin on. values: (L,) or (L, F), scaled the same way as the training windows; a Series or
+    DataFrame with a hole in time is refused, as in :func:`make_windows`.
     """
     arr, _ = _table(values, "values")
     if not _whole(window) or window < 1:
