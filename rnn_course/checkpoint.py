@@ -99,7 +99,7 @@ def _names(names: list[str], limit: int = 6) -> str:
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _model_mismatch(saved, model: torch.nn.Module) -> str | None:
+def model_mismatch(saved, model: torch.nn.Module) -> str | None:
     """What keeps ``saved`` (a state dict) from loading into ``model``, or None when it fits."""
     if not isinstance(saved, dict):
         return f"the checkpoint holds no model state dict (found {type(saved).__name__})"
@@ -214,7 +214,7 @@ def load_checkpoint(path, model: torch.nn.Module | None = None,
             "Save checkpoints with rnn_course.save_checkpoint."
         )
     kept = "; nothing was loaded, the model keeps its weights"
-    if model is not None and (why := _model_mismatch(payload["model"], model)):
+    if model is not None and (why := model_mismatch(payload["model"], model)):
         raise CheckpointError(
             f"{path.name} was saved from a different model than this {type(model).__name__}: {why}{kept}. "
             f"Build the model with the same sizes as when it was saved "

@@ -114,6 +114,41 @@ def test_a_foreign_checkpoint_in_the_snapshot_folder_is_refused(tmp_path):
         train_char_lm(replace(RUN, snapshot_dir=str(tmp_path)), D.DistEnv())
 
 
+def test_a_resume_that_finds_no_snapshot_that_verifies_says_so_and_names_each_file(tmp_path, capsys, reference):
+    (tmp_path / "snapshot-0000050.pt").write_bytes(b"\0" * 1000)  # killed between the file and its checksum
+    (tmp_path / "snapshot-0000040.pt").write_bytes(b"\0" * 1000)
+    (tmp_path / "snapshot-0000040.pt.sha256").write_text("")
+    fresh = train_char_lm(replace(RUN, steps=20, snapshot_dir=str(tmp_path), snapshot_every=10), D.DistEnv())
+    said = capsys.readouterr().out
+    assert fresh["resumed_from"] is None and "no snapshot in" in said and "starts from step 0" in said
+    assert "snapshot-0000050.pt (snapshot-0000050.pt has no checksum file" in said
+    assert "snapshot-0000040.pt (snapshot-0000040.pt.sha256 holds no SHA-256" in said
+    assert fresh["train_loss"] == reference["train_loss"][:20]  # really from step 0
+    # the unusable later snapshots are gone, or pruning would keep them and delete the good ones
+    assert sorted(p.name for p in tmp_path.glob("*.pt")) == ["snapshot-0000010.pt", "snapshot-0000020.pt"]
+
+
+def test_temp_files_left_by_a_kill_mid_snapshot_are_pruned(tmp_path):
+    stale = [tmp_path / ".snapshot-0000030.pt.k2j3h4ab", tmp_path / ".snapshot-0000030.pt.sha256.x8d7f6g5"]
+    for p in stale:
+        p.write_bytes(b"\0" * 100)  # what mkstemp's atomic write leaves when SIGKILL lands mid-write
+    (tmp_path / "notes.txt").write_text("mine")
+    train_char_lm(replace(RUN, steps=10, snapshot_dir=str(tmp_path), snapshot_every=10), D.DistEnv())
+    assert not any(p.exists() for p in stale)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "snapshot-0000010.pt",
+                                                          "snapshot-0000010.pt.sha256"]
+
+
+def test_a_worker_whose_parent_is_gone_stops_after_the_step(capsys):
+    trainer = torch.nn.Module()  # on_step reads nothing from the trainer
+    watch = D.AgentWatch(D.DistEnv(rank=1, world_size=2), parent=os.getppid())
+    watch.on_step(trainer, 5, 1.0)  # the parent is still there: nothing happens
+    gone = D.AgentWatch(D.DistEnv(rank=1, world_size=2), parent=os.getppid() + 100_000)
+    with pytest.raises(SystemExit):
+        gone.on_step(trainer, 6, 1.0)
+    assert "rank 1 stops at step 6: the torchrun agent" in capsys.readouterr().err
+
+
 # --- under torchrun --------------------------------------------------------------------------
 
 
@@ -188,6 +223,35 @@ def test_a_killed_worker_restarts_from_the_last_snapshot_and_ends_with_the_same_
     assert 20 <= result["resumed_from"] < run.steps
     assert result["train_step"] == list(range(1, run.steps + 1))  # the curve is whole: history came back too
     assert_same_curve(result, ref)
+
+
+def test_killing_the_torchrun_agent_stops_its_workers_instead_of_orphaning_them(tmp_path):
+    run = replace(RUN, steps=400, snapshot_dir=str(tmp_path / "snapshots"), snapshot_every=20)
+    out = tmp_path / "result.json"
+    log = open(tmp_path / "log.txt", "w")
+    job = start(torchrun_command(run_args(run) + ["--out", str(out)], nproc=2), log)
+    workers = []
+    try:
+        deadline = time.monotonic() + 90
+        while not (tmp_path / "snapshots" / "snapshot-0000020.pt.sha256").exists():
+            assert job.poll() is None and time.monotonic() < deadline, "the job ended before its first snapshot"
+            time.sleep(0.02)
+        workers = [p for p in psutil.Process(job.pid).children(recursive=True) if str(SCRIPT) in " ".join(p.cmdline())]
+        assert len(workers) == 2 and not out.exists()
+        os.kill(job.pid, signal.SIGKILL)  # the agent dies; it cannot stop its workers
+        job.wait(30)
+        gone, alive = psutil.wait_procs(workers, timeout=120)
+        assert not alive, "workers trained on after their agent died"
+    finally:
+        for w in workers:
+            if w.is_running():
+                w.kill()
+        _stop(job)
+        log.close()
+    assert not out.exists(), "the orphaned workers trained to the end"
+    assert "the torchrun agent that started it" in (tmp_path / "log.txt").read_text()
+    steps = sorted(int(p.name[9:16]) for p in (tmp_path / "snapshots").glob("snapshot-*.pt"))
+    assert steps[-1] < run.steps
 
 
 def test_an_unreachable_rendezvous_fails_quickly_with_a_clear_message():

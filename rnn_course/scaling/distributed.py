@@ -25,7 +25,10 @@ How the pieces keep every replica identical:
 - **Snapshots** hold model, optimizer, step, every rank's RNG state and the data position; rank 0
   writes them atomically, one file per step, and at start rank 0 reads the newest one that
   verifies and sends it to every rank, so a restarted job (``torchrun --max-restarts``) goes on
-  exactly where the snapshot left it, even on machines that share no file system.
+  exactly where the snapshot left it, even on machines that share no file system. When none
+  verifies, rank 0 says so, names each file it skipped and why, and training starts at step 0.
+- **A dead agent.** A worker started by torchrun stops when its agent is gone (killed with
+  SIGKILL, the agent cannot stop its workers; they would train on, orphaned, to the end).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -41,15 +45,16 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from ..checkpoint import CheckpointError, load_checkpoint, model_mismatch, save_checkpoint
 from ..repro import device
 from ..train import Callback, TrainConfig, Trainer
 
-__all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots",
+__all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots", "AgentWatch",
            "save_snapshot", "restore", "unwrap", "gather"]
 
 SNAPSHOT_KIND = "rnn_course-ddp-snapshot-v1"
 _SNAPSHOT = re.compile(r"snapshot-(\d+)\.pt$")
+_PARTIAL = re.compile(r"^\.snapshot-\d+\.pt\.")  # a temp file of an atomic write (.snapshot-N.pt[.sha256].XXXX)
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,8 @@ def ddp_trainer(model: nn.Module, train_data: tuple[torch.Tensor, ...], loss_fn:
     """
     if not isinstance(train_data, (tuple, list)) or not all(torch.is_tensor(t) for t in train_data):
         raise ValueError("train_data must be a tuple of tensors with examples along dim 0, e.g. (x, y)")
+    if "TORCHELASTIC_RUN_ID" in os.environ:  # started by torchrun: stop when its agent dies
+        callbacks = [AgentWatch(env), *callbacks]
     if not env.distributed:
         return Trainer(model, tuple(train_data), loss_fn, val_data=val_data, config=config,
                        callbacks=callbacks, device=env.device)
@@ -245,6 +252,23 @@ def ddp_trainer(model: nn.Module, train_data: tuple[torch.Tensor, ...], loss_fn:
     data = ShardedBatches(tuple(train_data), env)
     return Trainer(ddp, data, _global_loss(loss_fn, env), val_data=val_data, config=config,
                    callbacks=callbacks, collate=data.collate, device=env.device)
+
+
+class AgentWatch(Callback):
+    """Stop this worker (exit status 1) after the step in which it finds its parent, the torchrun
+    agent, gone: an agent killed with SIGKILL cannot stop its workers, and orphans would train on
+    alone to the end. The check compares ``os.getppid()`` with the parent at start (an orphan is
+    re-parented to init or a subreaper)."""
+
+    def __init__(self, env: DistEnv, parent: int | None = None):
+        self.env, self.parent = env, os.getppid() if parent is None else parent
+
+    def on_step(self, trainer, step, loss):
+        if os.getppid() != self.parent:
+            print(f"error: rank {self.env.rank} stops at step {step}: the torchrun agent that started it "
+                  f"(pid {self.parent}) is gone. Start the job again; with --snapshot-dir it resumes from "
+                  "the last snapshot.", file=sys.stderr, flush=True)
+            raise SystemExit(1)
 
 
 # --- snapshots ---------------------------------------------------------------------------------
@@ -261,10 +285,22 @@ def save_snapshot(trainer: Trainer, directory, env: DistEnv, identity: dict, kee
     meta = {"kind": SNAPSHOT_KIND, "identity": identity, "world_size": env.world_size,
             "trainer": trainer.progress_state(), "rng": rng}
     save_checkpoint(path, unwrap(trainer.model), trainer.optimizer, step=trainer.step, meta=meta)
-    for old in _snapshots(directory)[keep:]:
+    _prune(directory, trainer.step, keep)
+    return path
+
+
+def _prune(directory: Path, step: int, keep: int) -> None:
+    """Keep the newest ``keep`` snapshots up to ``step``. Snapshots of later steps are gone too: this
+    run started below them, so none of them verified. And so are the temp files a process killed
+    mid-write leaves (only rank 0 writes, one file at a time, so none is being written now)."""
+    found = _snapshots(directory)
+    later = [p for p in found if int(_SNAPSHOT.search(p.name).group(1)) > step]
+    for old in later + [p for p in found if p not in later][keep:]:
         old.unlink(missing_ok=True)
         Path(f"{old}.sha256").unlink(missing_ok=True)
-    return path
+    for partial in directory.iterdir():
+        if _PARTIAL.match(partial.name):
+            partial.unlink(missing_ok=True)
 
 
 def _snapshots(directory: Path) -> list[Path]:
@@ -297,15 +333,16 @@ def _read_newest(directory: Path, model: nn.Module, identity: dict) -> dict | No
             raise CheckpointError(
                 f"{path} was written by a different run ({said}). Resuming would mix two trainings. "
                 f"Give this run its own --snapshot-dir, or delete {directory} to start afresh.")
-        try:
-            model.load_state_dict(payload["model"], strict=True)
-        except RuntimeError as e:
+        if why := model_mismatch(payload["model"], model):  # checked here, loaded by restore() on every rank
             raise CheckpointError(
-                f"{path} holds a different model: {str(e).splitlines()[0]} Give this run its own "
-                f"--snapshot-dir, or delete {directory} to start afresh.") from None
+                f"{path} holds a different model ({why}). Give this run its own "
+                f"--snapshot-dir, or delete {directory} to start afresh.")
         if skipped:
             print(f"skipped unreadable snapshot(s): {'; '.join(skipped)}", flush=True)
         return payload
+    if skipped:
+        print(f"no snapshot in {directory} verifies, so training starts from step 0. Skipped: "
+              f"{'; '.join(skipped)}. New snapshots replace them as training goes on.", flush=True)
     return None
 
 
