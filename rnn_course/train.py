@@ -3,8 +3,9 @@
 Budgeted in optimizer steps, deterministic from a seed, and careful with the learner's
 weights: a NaN or a diverging loss stops training and restores the last good weights, a stop
 request (from a button, another thread, or Jupyter's interrupt) ends it cleanly after the
-current step, and bad settings fail before anything changes, with a message that says what
-to do.
+current step, and bad input fails before anything changes, with a message that says what to
+do: settings, a device this machine lacks, validation data the model cannot take (tried on one
+batch when the Trainer is made), a loss_fn that returns no single trainable number.
 
     trainer = Trainer(model, (x_train, y_train), loss_fn, val_data=(x_val, y_val),
                       config=TrainConfig(steps=300, lr=3e-3, batch_size=32))

@@ -149,6 +149,19 @@ def test_a_worker_whose_parent_is_gone_stops_after_the_step(capsys):
     assert "rank 1 stops at step 6: the torchrun agent" in capsys.readouterr().err
 
 
+def test_a_loss_fn_returning_a_float_is_named_under_data_parallel_training_too(monkeypatch):
+    """The all-rank average wraps the learner's loss_fn; the Trainer's message still names it."""
+    monkeypatch.setattr(D.dist, "all_reduce", lambda t, **kw: t)  # one rank standing in for two
+    env = D.DistEnv(rank=0, world_size=2, backend="gloo")
+    wrapped = D._global_loss(float_loss, env)
+    with pytest.raises(ValueError, match=r"loss_fn 'float_loss' returned a Python float"):
+        wrapped(torch.nn.Linear(2, 1), torch.randn(4, 2))
+
+
+def float_loss(model, x):
+    return model(x).pow(2).mean().item()
+
+
 # --- under torchrun --------------------------------------------------------------------------
 
 

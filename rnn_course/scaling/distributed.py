@@ -34,6 +34,7 @@ How the pieces keep every replica identical:
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import sys
@@ -48,6 +49,7 @@ from torch import nn
 from ..checkpoint import CheckpointError, load_checkpoint, model_mismatch, save_checkpoint
 from ..repro import device
 from ..train import Callback, TrainConfig, Trainer
+from ..train_inputs import checked_loss
 
 __all__ = ["DistEnv", "setup", "teardown", "shard_size", "ShardedBatches", "ddp_trainer", "Snapshots", "AgentWatch",
            "save_snapshot", "restore", "unwrap", "gather"]
@@ -219,11 +221,12 @@ class _ReportGlobalMean(torch.autograd.Function):
 
 
 def _global_loss(loss_fn: Callable, env: DistEnv) -> Callable:
+    @functools.wraps(loss_fn)  # the Trainer's messages name the learner's loss_fn
     def loss_over_all_ranks(model, batch):
         loss = loss_fn(model, batch)
         if not (model.training and torch.is_grad_enabled()):
             return loss  # evaluation: every rank evaluates the same data, so no message is needed
-        mean = loss.detach().clone()
+        mean = checked_loss(loss, loss_fn, training=True).detach().clone()
         dist.all_reduce(mean, op=dist.ReduceOp.SUM, group=env.grad_group)
         return _ReportGlobalMean.apply(loss, mean / env.world_size)
 
