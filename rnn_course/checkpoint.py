@@ -194,6 +194,9 @@ def load_checkpoint(path, model: torch.nn.Module | None = None,
         raise CheckpointError(f"No checkpoint at {path}. Train and save one first, or check the path.")
     if expected_sha256 is None:
         expected_sha256 = _expected_hash(path)
+    elif not isinstance(expected_sha256, str) or not re.fullmatch(r"\s*[0-9a-fA-F]{64}\s*", expected_sha256):
+        raise CheckpointError(f"expected_sha256={expected_sha256!r} is not a SHA-256 (64 hex digits): pass the "
+                              "hash save_checkpoint returned, or rnn_course.sha256_file(path) of a file you trust.")
     actual = sha256_file(path)
     if actual != expected_sha256.strip().lower():
         raise CheckpointError(

@@ -210,6 +210,12 @@ def test_an_empty_or_malformed_checksum_file_is_not_called_a_corrupted_checkpoin
     assert "corrupted" not in msg and "delete it" not in msg
 
 
+def test_an_expected_hash_that_is_not_a_hash_is_named_not_called_corruption(tmp_path):
+    path, _, _ = saved(tmp_path)
+    with pytest.raises(CheckpointError, match=r"expected_sha256='abc' is not a SHA-256"):
+        load_checkpoint(path, model(), expected_sha256="abc")
+
+
 def test_saving_where_a_file_blocks_the_folder_says_which_file(tmp_path):
     (tmp_path / "runs").write_text("notes")  # a file where the folder should be
     with pytest.raises(CheckpointError, match=r"runs is a file, not a folder.*another folder"):

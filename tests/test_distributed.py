@@ -140,7 +140,7 @@ def test_temp_files_left_by_a_kill_mid_snapshot_are_pruned(tmp_path):
 
 
 def test_a_worker_whose_parent_is_gone_stops_after_the_step(capsys):
-    trainer = torch.nn.Module()  # on_step reads nothing from the trainer
+    trainer = None  # on_step reads nothing from the trainer
     watch = D.AgentWatch(D.DistEnv(rank=1, world_size=2), parent=os.getppid())
     watch.on_step(trainer, 5, 1.0)  # the parent is still there: nothing happens
     gone = D.AgentWatch(D.DistEnv(rank=1, world_size=2), parent=os.getppid() + 100_000)
