@@ -18,10 +18,10 @@ import time
 import torch
 
 from rnn_course import TrainConfig, Trainer, seed_everything
-from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate
+from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate
 from rnn_course.results import save_benchmark
 from rnn_course.train import CosineLR
-from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate
+from rnn_course.speech.data import Augment, SpeechCorpus, SpeechDataset, collate
 
 
 class CPUBudget(CosineLR):

@@ -28,10 +28,11 @@ from IPython.display import Audio, display
 
 import rnn_course
 from rnn_course import Trainer, TrainConfig
-from rnn_course import speech as S
 from rnn_course.article import SpeechRecognitionRNN
-from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate, load_pretrained, transcribe
-from rnn_course.speech_views import (SpeechDemo, hard_test, live_transcript, plot_clip, plot_frame_predictions,
+from rnn_course.speech.data import (CHARS, N_MELS, SR, Augment, SpeechCorpus, SpeechDataset, add_noise, collate,
+                                    ctc_greedy, decode_ids, frames_per_second, log_mel)
+from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate, load_pretrained, transcribe
+from rnn_course.speech.views import (SpeechDemo, hard_test, live_transcript, plot_clip, plot_frame_predictions,
                                      plot_hard_test)
 from rnn_course.cost import cost_card
 from rnn_course.dashboard import Dashboard
@@ -71,13 +72,13 @@ device = rnn_course.start("07_speech_recognition")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-corpus = S.SpeechCorpus.load()
+corpus = SpeechCorpus.load()
 pd.DataFrame(corpus.summary()).set_index("split")
 
 # %%
 for clip in corpus["train"][:3]:
     print(f"“{clip.text}” — {clip.voice}, {clip.seconds:.2f} s")
-    display(Audio(clip.wave, rate=S.SR))
+    display(Audio(clip.wave, rate=SR))
 
 # %% [markdown]
 # A waveform is 16,000 numbers a second, and it is hard to read: the same word looks different at
@@ -90,8 +91,8 @@ for clip in corpus["train"][:3]:
 # %%
 clip = corpus["train"][3]
 plot_clip(clip);
-feats = S.log_mel(clip.wave)
-print(f"{len(clip.wave):,} samples → features {feats.shape} = (T, F): {S.frames_per_second():.0f} frames a second, F = {S.N_MELS}")
+feats = log_mel(clip.wave)
+print(f"{len(clip.wave):,} samples → features {feats.shape} = (T, F): {frames_per_second():.0f} frames a second, F = {N_MELS}")
 
 # %% [markdown]
 # ## Batches and shapes
@@ -102,15 +103,15 @@ print(f"{len(clip.wave):,} samples → features {feats.shape} = (T, F): {S.frame
 
 # %%
 # NBVAL_CHECK_OUTPUT
-train_set = S.SpeechDataset(corpus["train"], augment=S.Augment(p_noise=0.0), seed=0)  # gain and shift at load time
-valid_set = S.SpeechDataset(corpus["valid"])
-test_set = S.SpeechDataset(corpus["test"])
-x, x_len, y, y_len = S.collate([S.SpeechDataset(corpus["train"])[i] for i in range(4)])
+train_set = SpeechDataset(corpus["train"], augment=Augment(p_noise=0.0), seed=0)  # gain and shift at load time
+valid_set = SpeechDataset(corpus["valid"])
+test_set = SpeechDataset(corpus["test"])
+x, x_len, y, y_len = collate([SpeechDataset(corpus["train"])[i] for i in range(4)])
 print("x    ", tuple(x.shape), "  (B, T, F) log-mel frames, padded")
 print("x_len", x_len.tolist(), "  frames per clip")
 print("y    ", tuple(y.shape), "  (B, S) character ids, padded with 0")
 print("y_len", y_len.tolist(), "  characters per transcript")
-print("first:", repr(S.decode_ids(y[0, :y_len[0]])), "→", y[0, :y_len[0]].tolist())
+print("first:", repr(decode_ids(y[0, :y_len[0]])), "→", y[0, :y_len[0]].tolist())
 
 # %% [markdown]
 # ## The model
@@ -123,7 +124,7 @@ print("first:", repr(S.decode_ids(y[0, :y_len[0]])), "→", y[0, :y_len[0]].toli
 # %%
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
-article = SpeechRecognitionRNN(input_size=40, hidden_size=64, output_size=len(S.CHARS) + 1)
+article = SpeechRecognitionRNN(input_size=40, hidden_size=64, output_size=len(CHARS) + 1)
 frames_first = x.transpose(0, 1)  # (T, B, F): the article's nn.RNN is time-first
 print("in ", tuple(frames_first.shape), "(T, B, F)")
 print("out", tuple(article(frames_first).shape), "(T, B, C): a score for every class at every frame")
@@ -139,16 +140,16 @@ print("out", tuple(article(frames_first).shape), "(T, B, C): a score for every c
 # blanks**: `__tthh_rr_eee_ee__` → `three` (the blank between the two `e` runs keeps the double
 # letter). The CTC loss sums the probability of *every* frame labelling that reads as the
 # transcript, so the model learns the alignment by itself. Decoding greedily — the best class per
-# frame, merged — is `S.ctc_greedy`.
+# frame, merged — is `ctc_greedy`.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-C = len(S.CHARS) + 1
+C = len(CHARS) + 1
 def frames_for(symbols):  # "_" is the blank: a (T, C) tensor whose best class per frame is each symbol
-    ids = [0 if s == "_" else S.CHARS.index(s) + 1 for s in symbols]
+    ids = [0 if s == "_" else CHARS.index(s) + 1 for s in symbols]
     return torch.nn.functional.one_hot(torch.tensor(ids), C).float().log()
 for symbols in ["__tthh_rr_eee_ee__", "tthhrreeee", "_o_n_e__t_w_o"]:
-    print(f"{symbols:>20} → {S.ctc_greedy(frames_for(symbols))[0]!r}")
+    print(f"{symbols:>20} → {ctc_greedy(frames_for(symbols))[0]!r}")
 
 # %% [markdown]
 # ### The improved model: fewer frames, both directions, CTC
@@ -212,11 +213,11 @@ pd.DataFrame({k: {"CPU s per training step": round(v["cpu_seconds_per_step"], 2)
 # The dashboard's live slot shows three held-out clips' transcripts, refreshed at every validation
 # pass: watch them go from nothing, to stray letters, to words.
 #
-# Each training clip is **augmented as it is loaded** (`S.Augment`): a random gain (±6 dB) and a
+# Each training clip is **augmented as it is loaded** (`Augment`): a random gain (±6 dB) and a
 # small time shift (0–50 ms, in whole 10-ms frames), drawn from a seeded generator so every run is
 # the same. Neither needs a new spectrogram: a gain *g* multiplies every band's power by *g*², and a
 # shift puts silent frames in front, so each clip's spectrogram is computed once and reused at
-# every draw. `S.Augment` can also add noise (at 0–20 dB SNR, to half the clips by default), and
+# every draw. `Augment` can also add noise (at 0–20 dB SNR, to half the clips by default), and
 # noise is new in every frame, so a noisy clip's spectrogram is computed again each time; we leave
 # it off for this one-minute run, because noisy clips make early learning slower — the shipped
 # models below show what noise in training buys, over 1,200 steps.
@@ -230,8 +231,8 @@ pd.DataFrame({k: {"CPU s per training step": round(v["cpu_seconds_per_step"], 2)
 STEPS, BATCH, LR = 240, 24, 5e-3
 torch.manual_seed(0)
 model = AcousticModel(AcousticConfig(hidden=128))  # the one-minute run's size; the shipped models use 160
-model.set_normalizer(torch.cat([S.SpeechDataset(corpus["train"])[i][0] for i in range(0, 3200, 8)]))  # (N, F)
-trainer = Trainer(model, train_set, ctc_loss_fn, val_data=valid_set, collate=S.collate,
+model.set_normalizer(torch.cat([SpeechDataset(corpus["train"])[i][0] for i in range(0, 3200, 8)]))  # (N, F)
+trainer = Trainer(model, train_set, ctc_loss_fn, val_data=valid_set, collate=collate,
                   callbacks=[CosineLR(LR, STEPS, log=False)],
                   config=TrainConfig(steps=STEPS, batch_size=BATCH, lr=LR, eval_every=80, clip_grad=1.0))
 dash = Dashboard(trainer, steps=STEPS, live=live_transcript(valid_set, indices=(1, 5, 9)), title="CTC acoustic model",
@@ -335,7 +336,7 @@ SpeechDemo(pretrained["speech_bigru"], corpus["test"])
 # the unidirectional one.
 
 # %%
-one_second = torch.from_numpy(S.log_mel(corpus["test"][0].wave[: S.SR]))[None]  # (1, T=101, F): one second of audio
+one_second = torch.from_numpy(log_mel(corpus["test"][0].wave[: SR]))[None]  # (1, T=101, F): one second of audio
 lengths = torch.tensor([one_second.shape[1]])
 cost = {}
 for name, column in (("speech_bigru", "pretrained"), ("speech_gru_unidirectional", "unidirectional")):
@@ -383,7 +384,7 @@ check("07-output-frames", answer_2)
 
 # %% [markdown]
 # **3.** Write `snr_db(clean, noisy)`: the signal-to-noise ratio in decibels of a noisy clip, given
-# the clean one (two NumPy arrays of the same length). Then try it on `S.add_noise(clip.wave, 10.0, np.random.default_rng(0))`.
+# the clean one (two NumPy arrays of the same length). Then try it on `add_noise(clip.wave, 10.0, np.random.default_rng(0))`.
 
 # %%
 def snr_db(clean, noisy):
@@ -393,7 +394,7 @@ check("07-snr-db", snr_db)
 
 # %% [markdown]
 # **4. (open)** Record yourself saying "three one four" (any recorder; save as WAV) and upload it
-# above. Then train with `S.Augment(p_noise=1.0)` or `p_noise=0.0` and compare rows (a) and (b).
+# above. Then train with `Augment(p_noise=1.0)` or `p_noise=0.0` and compare rows (a) and (b).
 #
 # ## Looking back
 #

@@ -23,9 +23,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
-from rnn_course.models.speech import (AcousticConfig, AcousticModel, checkpoint_meta,
+from rnn_course.speech.model import (AcousticConfig, AcousticModel, checkpoint_meta,
                                       ctc_loss_fn, evaluate)
-from rnn_course.speech import Augment, SpeechCorpus, SpeechDataset, collate
+from rnn_course.speech.data import Augment, SpeechCorpus, SpeechDataset, collate
 from rnn_course.train import CosineLR
 
 RECIPE = dict(steps=1_200, batch_size=32, lr=5e-3)

@@ -443,7 +443,7 @@ def drive_speech_upload(lr: Learner) -> None:
     from jiwer import cer
     from librosa import resample
 
-    from rnn_course.speech import SR, SpeechCorpus
+    from rnn_course.speech.data import SR, SpeechCorpus
 
     clips = SpeechCorpus.load(splits=("test",), max_per_split=8)["test"]
     clip = next(c for c in clips[1:] if c.text != clips[0].text)  # the widget opens on clips[0]

@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 import torch
 
-from rnn_course import speech as S
-from rnn_course.models.speech import AcousticConfig, AcousticModel, ctc_loss_fn, transcribe
+from rnn_course.speech import data as S
+from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, transcribe
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -335,7 +335,7 @@ class _LengthSpeller(torch.nn.Module):
 
 
 def test_evaluate_batches_by_length_but_returns_transcripts_in_the_datasets_order():
-    from rnn_course.models.speech import evaluate
+    from rnn_course.speech.model import evaluate
 
     seconds = [0.9, 0.2, 0.5, 0.3, 0.8, 0.1, 0.6]
     clips = [S.Clip(spoken(s), "x", "v", "test") for s in seconds]
@@ -355,14 +355,14 @@ def test_evaluate_batches_by_length_but_returns_transcripts_in_the_datasets_orde
     (wav_bytes(tone(0.05)), "at least 0.1 s"),
 ])
 def test_upload_callback_turns_bad_audio_into_a_message(data, message):
-    from rnn_course.speech_views import transcribe_source
+    from rnn_course.speech.views import transcribe_source
 
     result = transcribe_source(AcousticModel(AcousticConfig(hidden=16, channels=8)), data)
     assert result.text is None and re.search(message, result.message)
 
 
 def test_upload_callback_transcribes_stereo_at_another_rate():
-    from rnn_course.speech_views import transcribe_source
+    from rnn_course.speech.views import transcribe_source
 
     result = transcribe_source(AcousticModel(AcousticConfig(hidden=16, channels=8)),
                                wav_bytes(tone(0.8, sr=44_100, channels=2), sr=44_100))
@@ -385,7 +385,7 @@ def test_hard_test_bars_keep_the_legend_off_the_bars_and_label_plain_percentages
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from rnn_course.speech_views import plot_hard_test
+    from rnn_course.speech.views import plot_hard_test
 
     table = pd.DataFrame({"clips": [320, 320], "this run CER %": [1.6, 100.0], "this run WER %": [5.0, 100.0],
                           "pretrained CER %": [0.0, 2.9], "pretrained WER %": [3.5, 9.0]},
@@ -405,7 +405,7 @@ def test_frame_predictions_put_the_legend_beside_the_curves():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rnn_course.speech_views import plot_frame_predictions
+    from rnn_course.speech.views import plot_frame_predictions
 
     torch.manual_seed(0)
     fig = plot_frame_predictions(AcousticModel(AcousticConfig(hidden=16, channels=8)),

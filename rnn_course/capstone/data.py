@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..forecast.data import load_msft, load_taylor
 from ..language.data import _corpus_dir, plays, shakespeare, words
-from ..speech import SpeechCorpus, load_audio, log_mel
+from ..speech.data import SpeechCorpus, load_audio, log_mel
 from ..translation.data import load_tatoeba_tsv
 from ..translation.grammar import make_splits
 from ..validate import is_number, one_of, whole
@@ -278,7 +278,7 @@ MAX_CLIP_SECONDS = 60.0  # one label per clip: a longer recording is several utt
 
 def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0,
                     max_seconds: float = MAX_CLIP_SECONDS) -> LabelledSequences:
-    """Labelled clips → log-mel frames (T, F=n_mels), via ``rnn_course.speech``.
+    """Labelled clips → log-mel frames (T, F=n_mels), via ``rnn_course.speech.data``.
 
     Two layouts, whichever the folder uses:
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .models.speech import AcousticModel, evaluate, transcribe
-from .speech import SR, Clip, SpeechDataset, AudioError, load_audio, log_mel
+from .data import CHARS, SR, AudioError, Clip, SpeechDataset, load_audio, log_mel
+from .model import AcousticModel, evaluate, transcribe
 
 __all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "hard_test", "plot_hard_test",
            "transcribe_source", "Transcript", "SpeechDemo"]
@@ -39,7 +39,6 @@ def plot_frame_predictions(model: AcousticModel, clip: Clip):
     """Where each character fires: the most likely non-blank class per output frame, over the spectrogram."""
     import matplotlib.pyplot as plt
 
-    from .speech import CHARS
 
     feats = torch.from_numpy(log_mel(clip.wave))
     model.eval()

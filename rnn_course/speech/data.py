@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .paths import data_dir
+from ..paths import data_dir
 
 __all__ = [
     "AudioError", "SR", "HOP", "N_MELS", "load_audio", "mel_power", "log_mel", "frames_per_second",

@@ -18,7 +18,9 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ..speech import CHARS, N_MELS
+from ..checkpoint import load_checkpoint
+from ..paths import data_dir
+from .data import CHARS, N_MELS, collate, ctc_greedy, error_rates
 
 __all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "evaluate", "load_pretrained",
            "checkpoint_meta", "PRETRAINED"]
@@ -117,7 +119,7 @@ class AcousticModel(nn.Module):
 
 
 def ctc_loss_fn(model: AcousticModel, batch) -> torch.Tensor:
-    """CTC loss for a batch from ``rnn_course.speech.collate``: (x, x_len, y, y_len)."""
+    """CTC loss for a batch from ``rnn_course.speech.data.collate``: (x, x_len, y, y_len)."""
     x, x_len, y, y_len = batch
     log_probs, out_len = model(x, x_len)
     return nn.functional.ctc_loss(log_probs.transpose(0, 1), y, out_len, y_len,  # CTC wants (T', B, C)
@@ -127,7 +129,6 @@ def ctc_loss_fn(model: AcousticModel, batch) -> torch.Tensor:
 @torch.no_grad()
 def transcribe(model: AcousticModel, feats) -> list[str]:
     """Greedy transcripts for a list of (T, F) feature tensors (or one)."""
-    from ..speech import collate, ctc_greedy
 
     single = torch.is_tensor(feats)
     items = [(f, torch.zeros(0, dtype=torch.long)) for f in ([feats] if single else feats)]
@@ -147,7 +148,6 @@ def evaluate(model: AcousticModel, dataset, batch_size: int = 256) -> dict:
     Clips are batched shortest first, so a batch holds clips of similar length and little padding
     (padding never changes a transcript; it only costs time).
     """
-    from ..speech import error_rates
 
     order = sorted(range(len(dataset)), key=lambda i: len(dataset.clips[i].wave))
     hyps = [""] * len(dataset)
@@ -167,9 +167,6 @@ def checkpoint_meta(model: AcousticModel) -> dict:
 
 def load_pretrained(name: str = "speech_bigru", path=None):
     """Load ``data/checkpoints/<name>.pt`` (checksum checked, ``weights_only``) → ``(model, meta)``."""
-    from ..checkpoint import load_checkpoint
-    from ..paths import data_dir
-
     if path is None and name not in PRETRAINED:
         raise ValueError(f"no pretrained speech model {name!r}; choose one of {', '.join(PRETRAINED)}")
     path = data_dir() / "checkpoints" / f"{name}.pt" if path is None else path
