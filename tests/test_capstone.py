@@ -443,3 +443,14 @@ def test_wav_folder_with_several_speakers_holds_whole_speakers_out(tmp_path):
 def test_wav_folder_with_two_speakers_says_voices_may_repeat(tmp_path):
     data = load_data("wav-folder", write_wav_folder(tmp_path / "clips", per_label=4))
     assert "voices may be in train and test" in data.name
+
+
+def test_a_series_of_step_numbers_gets_a_plan_without_a_season(tmp_path):
+    """A CSV whose time column holds step numbers (no clock) loads; the forecast task then has no
+    daily season to guess, and says so instead of crashing on the integer index."""
+    n = 400
+    values = np.sin(np.arange(n) / 5) + 0.01 * np.arange(n)
+    (tmp_path / "steps.csv").write_text("step,value\n" + "\n".join(f"{1000 + i},{v:.5f}" for i, v in enumerate(values)))
+    plan = plan_for(load_data("csv-series", str(tmp_path / "steps.csv")))
+    assert plan.task.season is None and "season" not in plan.task.facts()["context"]
+    assert set(plan.task.baselines()) >= {"persistence"}

@@ -213,13 +213,24 @@ class ForecastTask(_Task):
     tensor_names = ("x", "y")
     budget = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
 
+    @staticmethod
+    def _season(index) -> int | None:
+        """Steps per day for sub-daily data, 5 or 7 for trading or calendar days; None when the
+        index holds step numbers (no clock, so no season to guess)."""
+        if not isinstance(index, pd.DatetimeIndex):
+            return None
+        step = pd.Series(index[1:] - index[:-1]).median()
+        per_day = round(86400 / step.total_seconds()) if step.total_seconds() > 0 else 0
+        if 2 <= per_day <= 1440:
+            return per_day
+        if step.days == 1:
+            return 5 if index.dayofweek.max() < 5 else 7
+        return None
+
     def __init__(self, data: SeriesData):
         self.data = data
         frame = data.frame
-        step = (frame.index[1:] - frame.index[:-1]).median()
-        per_day = round(86400 / step.total_seconds()) if step.total_seconds() > 0 else 0
-        self.season = per_day if 2 <= per_day <= 1440 else (5 if step.days == 1 and frame.index.dayofweek.max() < 5
-                                                              else 7 if step.days == 1 else None)
+        self.season = self._season(frame.index)
         self.window = max(20, min(self.season or 20, 96))  # T: one season (a day), at least 20 steps
         a, b = data.bounds
         values = frame.to_numpy()
