@@ -3,7 +3,7 @@
 
 Notebook 03's character LM split (train on the training plays; validate on the first 10,000
 characters of each validation play during training, and on the whole validation plays at the
-end), batch 64 × 128 characters, each family from ``rnn_course.model_choice.FAMILY_SETTINGS``
+end), batch 64 × 128 characters, each family from ``rnn_course.families.model.FAMILY_SETTINGS``
 trained for the same budget of CPU seconds on one thread (``time.process_time``, so waiting
 for a core on a shared machine is not charged). Results (curves, tokens/s, parameters) go to
 data/benchmarks/model_choice.json with the command, machine and load average; notebook 08 plots

@@ -378,24 +378,24 @@ def test_four_questions_start_empty_and_come_back_after_the_cell_runs_again(tmp_
 
 
 def test_four_questions_come_back_from_the_saved_results_after_a_restart(tmp_path, monkeypatch):
-    from rnn_course.capstone import views as capstone_form
+    from rnn_course.capstone import views
 
     monkeypatch.setenv("RNN_COURSE_RESULTS", str(tmp_path))
-    q = FourQuestions(notebook="10_restart_test", **{k: f"answer {k}" for k in capstone_form.QUESTIONS})
+    q = FourQuestions(notebook="10_restart_test", **{k: f"answer {k}" for k in views.QUESTIONS})
     save_run(Checklist(), q, {}, notebook="10_restart_test")
-    monkeypatch.setattr(capstone_form, "_kept", {})  # a new kernel remembers nothing
+    monkeypatch.setattr(views, "_kept", {})  # a new kernel remembers nothing
     back = FourQuestions(notebook="10_restart_test")
     assert back.answers == q.answers and back.note() == ""
 
 
 def test_picker_load_returns_what_load_loaded_without_loading_again(tmp_path, monkeypatch):
-    from rnn_course.capstone import views as capstone_form
+    from rnn_course.capstone import views
 
     picker = DataPicker()
     picker.choice.value, picker.path.value = "csv-series", str(write_series(tmp_path / "m.csv"))
     picker.button.click()  # what pressing Load does
     assert picker.data is not None and picker.message.startswith("✓")
-    monkeypatch.setattr(capstone_form, "load_data", lambda *a, **k: pytest.fail("loaded twice"))
+    monkeypatch.setattr(views, "load_data", lambda *a, **k: pytest.fail("loaded twice"))
     assert picker.load() is picker.data
 
 

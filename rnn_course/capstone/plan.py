@@ -101,7 +101,7 @@ def verdict(task, baselines: dict, rnn: dict, band: float | None = None) -> Verd
 
 
 def findings(task, baselines: dict, rnn: dict) -> dict:
-    """What the run says about each of the four questions (keys as in ``capstone_form.QUESTIONS``)."""
+    """What the run says about each of the four questions (keys as in ``views.QUESTIONS``)."""
     m = task.metric
     scores = ", ".join(f"{name} {v[m]:.3g}" for name, v in baselines.items())
     order_blind = {"classify": "the bag-of-words/frames model ignores order",

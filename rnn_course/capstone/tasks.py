@@ -103,7 +103,7 @@ class ClassifyTask(_Task):
         self.data, self.classes = data, data.classes
         parts = {s: data.part(s) for s in ("train", "valid", "test")}
         if not parts["train"][0] or not parts["test"][0]:
-            raise ValueError("the data need training and test examples; see rnn_course.sources.stratified_split")
+            raise ValueError("the data need training and test examples; see rnn_course.capstone.data.stratified_split")
         self.raw = parts
         if data.kind == "tokens":
             self.vocab = Vocab.build([w for s in parts["train"][0] for w in s], max_size=max_vocab, min_count=2)
