@@ -128,18 +128,22 @@ class Dashboard(Callback):
     (text, a matplotlib figure, an object with ``_repr_html_``) replaces the live slot's
     content. Without one, the live slot shows the latest and best validation loss.
     ``loss_label`` names the loss on the curve's y-axis, with its units, e.g.
-    "cross-entropy (nats/token)" or "MSE (standardised units²)".
+    "cross-entropy (nats/token)" or "MSE (standardised units²)". ``restore_best`` (on by
+    default) sets the trainer's option of that name: a run ends with the best validated weights
+    it has seen, so pressing Start for more training never leaves a worse model behind.
     """
 
     SETTINGS = ("lr", "batch_size", "clip_grad")
 
     def __init__(self, trainer: Trainer, *, steps: int | None = None,
                  live: Callable[[Trainer], Any] | None = None, title: str = "Training",
-                 loss_label: str = "loss", redraw_seconds: float = 0.5):
+                 loss_label: str = "loss", redraw_seconds: float = 0.5, restore_best: bool = True):
         import ipywidgets as w
 
         if not isinstance(trainer, Trainer):
             raise ValueError(f"Dashboard needs an rnn_course Trainer, got {type(trainer).__name__}")
+        if trainer.config.restore_best != restore_best:
+            trainer.configure(restore_best=restore_best)  # Start never leaves a worse validated model behind
         self.trainer, self.live, self.redraw_seconds = trainer, live, redraw_seconds
         self.loss_label = loss_label
         self._dropout = _has_dropout(trainer.model)

@@ -52,6 +52,7 @@ class TrainConfig:
     divergence_factor: float = 4.0  # stop when the smoothed loss exceeds its best by this factor
     #                                 (and has climbed back half-way to its starting value)
     seed: int = 0
+    restore_best: bool = False  # end each run with the best validated weights seen (without val_data: no-op)
 
     def check(self, n_train: int | None = None) -> None:
         """Raise ``ValueError`` naming the bad setting and a sensible value."""
@@ -76,6 +77,8 @@ class TrainConfig:
         if not is_number(self.divergence_factor) or self.divergence_factor <= 1:
             raise ValueError(f"divergence_factor must be > 1 (try 4), got {self.divergence_factor!r}")
         whole("seed", self.seed, at_least=0)
+        if not isinstance(self.restore_best, bool):
+            raise ValueError(f"restore_best must be True or False, got {self.restore_best!r}")
 
 
 @dataclass
@@ -100,6 +103,7 @@ class RunSummary:
     steps_this_run: int
     seconds: float
     message: str
+    restored_step: int | None = None  # with restore_best: the step whose weights the model ended with
 
     @property
     def ok(self) -> bool:
@@ -208,6 +212,7 @@ class Trainer:
         self._running = threading.Event()
         self._running.set()  # "not paused"
         self._snapshot = None  # (step, model state, optimizer state) known to be good
+        self._best = None  # restore_best: (validation loss, step, model state, optimizer state)
         self._ema = None
         self._best_ema = math.inf
         self._above = 0  # consecutive steps with the smoothed loss above the divergence line
@@ -280,6 +285,25 @@ class Trainer:
 
     def _restore_snapshot(self) -> int:
         step, model_state, opt_state = self._snapshot
+        self.model.load_state_dict(model_state)
+        self.optimizer.load_state_dict(opt_state)
+        self.optimizer.zero_grad(set_to_none=True)
+        return step
+
+    def _consider_best(self, val: float) -> None:
+        if self.config.restore_best and (self._best is None or val < self._best[0]):
+            self._best = (val, self.step, copy.deepcopy(self.model.state_dict()),
+                          copy.deepcopy(self.optimizer.state_dict()))
+
+    def _restore_best(self) -> int | None:
+        """Load the best validated weights if the latest validation is worse; their step, or None."""
+        if self.val_data is None or self._best is None:
+            return None
+        if not self.history.val_step or self.history.val_step[-1] != self.step:
+            self._eval_and_log()  # a stopped or interrupted run: score where it ended first
+        if self._best[1] == self.step or self.history.val_loss[-1] <= self._best[0]:
+            return None
+        _, step, model_state, opt_state = self._best
         self.model.load_state_dict(model_state)
         self.optimizer.load_state_dict(opt_state)
         self.optimizer.zero_grad(set_to_none=True)
@@ -359,6 +383,7 @@ class Trainer:
         val = self.evaluate()
         self.history.val_step.append(self.step)
         self.history.val_loss.append(val)
+        self._consider_best(val)
         for cb in self.callbacks:
             cb.on_eval(self, self.step, val)
 
@@ -381,6 +406,9 @@ class Trainer:
         reason, detail = "completed", ""
         for cb in self.callbacks:
             cb.on_run_start(self)
+        if c.restore_best and self.val_data is not None and not (self.history.val_step and
+                                                                 self.history.val_step[-1] == self.step):
+            self._consider_best(self.evaluate())  # the weights this run starts from are a candidate too
         in_update = False
         try:
             while self.step - start_step < steps:
@@ -432,6 +460,7 @@ class Trainer:
             self.model.train()
         n = self.step - start_step
         seconds = time.perf_counter() - t0
+        restored = self._restore_best() if c.restore_best and reason != "diverged" else None
         messages = {
             "completed": f"Trained {n} steps in {seconds:.1f} s (step {self.step} in total).",
             "stopped": f"Stopped on request after {n} steps (step {self.step}); the weights are from that step.",
@@ -439,7 +468,12 @@ class Trainer:
                            "Run again to continue.",
             "diverged": f"Training stopped: {detail}",
         }
-        summary = RunSummary(reason, self.step, n, seconds, messages[reason])
+        if restored is not None:
+            best_val, best_step = self._best[0], self._best[1]
+            messages[reason] += (f" Validation was best at step {best_step} ({best_val:.4g}, against "
+                                 f"{self.history.val_loss[-1]:.4g} now), so the model keeps the weights of step "
+                                 f"{best_step} (restore_best=True).")
+        summary = RunSummary(reason, self.step, n, seconds, messages[reason], restored)
         for cb in self.callbacks:
             cb.on_run_end(self, summary)
         return summary

@@ -437,3 +437,46 @@ def test_a_device_name_that_is_not_a_device_lists_the_ones_that_are():
         Trainer(TinyGRU(), (x, y), mse, device="gpu")
     with pytest.raises(ValueError, match=r"device='meta'.*'cpu', 'cuda' or 'mps'"):
         Trainer(TinyGRU(), (x, y), mse, device="meta")  # would leave the model without weights
+
+
+def _drifting_trainer(restore_best):
+    """Training data pulls the weight to +2, validation data wants -2: validation worsens as it trains."""
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1, bias=False)
+    nn.init.zeros_(model.weight)
+    x = torch.linspace(-1, 1, 64)[:, None]
+    loss = lambda m, b: ((m(b[0]) - b[1]) ** 2).mean()  # noqa: E731
+    return Trainer(model, (x, 2 * x), loss, val_data=(x, -2 * x),
+                   config=TrainConfig(steps=40, batch_size=16, lr=0.05, eval_every=10, restore_best=restore_best))
+
+
+def test_more_training_that_worsens_validation_leaves_the_best_validated_weights_with_restore_best():
+    trainer = _drifting_trainer(restore_best=True)
+    summary = trainer.run()
+    assert summary.restored_step == 0 and trainer.model.weight.item() == 0.0  # the start was best
+    assert "keeps the weights of step 0" in summary.message and trainer.step == 40
+    best = trainer.evaluate()
+    again = trainer.run(20)  # pressing Start again cannot make it worse either
+    assert again.restored_step == 0 and trainer.evaluate() == best
+
+
+def test_without_restore_best_the_last_weights_stay():
+    trainer = _drifting_trainer(restore_best=False)
+    summary = trainer.run()
+    assert summary.restored_step is None and trainer.model.weight.item() > 1.0
+
+
+def test_restore_best_keeps_the_last_weights_when_they_are_the_best():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1, bias=False)
+    x = torch.linspace(-1, 1, 64)[:, None]
+    trainer = Trainer(model, (x, 2 * x), lambda m, b: ((m(b[0]) - b[1]) ** 2).mean(), val_data=(x, 2 * x),
+                      config=TrainConfig(steps=30, batch_size=16, lr=0.05, eval_every=10, restore_best=True))
+    assert trainer.run().restored_step is None
+
+
+def test_the_dashboard_turns_restore_best_on_unless_told_not_to():
+    from rnn_course.dashboard import Dashboard
+
+    assert Dashboard(_drifting_trainer(restore_best=False)).trainer.config.restore_best is True
+    assert Dashboard(_drifting_trainer(restore_best=True), restore_best=False).trainer.config.restore_best is False
