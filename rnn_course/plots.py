@@ -132,6 +132,9 @@ MODEL_COLOURS = {
     "LSTM direct": "#ff7f0e",
     "LSTM recursive": "#2ca02c",
     "LSTM direct, residual": "#d62728",
+    "seasonal AR": "#e7298a",
+    "lag regression": "#08306b",
+    "LSTM hybrid": "#a50026",
 }
 _SPARE = ("#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#843c39")
 
