@@ -12,7 +12,7 @@
 # load, last week's load, exponential smoothing, a seasonal autoregression and a linear regression
 # on lags — and let the numbers name the winner.
 #
-# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 15 s<!-- /time -->.
+# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 45 s<!-- /time -->.
 
 # %%
 import time
