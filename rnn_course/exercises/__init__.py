@@ -18,6 +18,9 @@ their own module, ``nb01_sequences_and_shapes.py`` … ``nb10_your_own_sequence_
 register themselves, in notebook order, when this package is imported.
 
 Feedback is plain text (no Markdown), shown as it prints; a solution is Markdown, rendered.
+
+Each notebook also ends with a short quiz (``quizzes.py``): ``quiz("05")`` shows its concept
+questions, ``check_quiz({...})`` explains every answer and records the outcomes.
 """
 
 from . import (  # noqa: F401  (importing a notebook's module registers its exercises)
@@ -33,5 +36,6 @@ from . import (  # noqa: F401  (importing a notebook's module registers its exer
     nb10_your_own_sequence_task,
 )
 from .core import EXERCISES, Feedback, Solution, check, solution
+from .quizzes import QUESTIONS, check_quiz, quiz
 
-__all__ = ["check", "solution", "Feedback", "Solution", "EXERCISES"]
+__all__ = ["check", "solution", "quiz", "check_quiz", "Feedback", "Solution", "EXERCISES", "QUESTIONS"]

@@ -104,6 +104,18 @@ def check(exercise: str, answer: Any) -> Feedback:
     return Feedback(exercise, "wrong", f"{message} {stuck}")
 
 
+def record_outcomes(section: str, notebook: str, outcomes: dict[str, bool]) -> None:
+    """Merge ``{key: passed}`` into ``section`` of ``results/<notebook>.json``: the latest outcome per key.
+
+    What a learner and an instructor's board read: ``read_results(notebook)[section]``. Keys not in
+    ``outcomes`` keep their earlier outcome; a section that is not a dict (a hand-edited file) starts afresh.
+    """
+    from ..results import read_results, record
+
+    earlier = read_results(notebook).get(section)
+    record(section, {**(earlier if isinstance(earlier, dict) else {}), **outcomes}, notebook=notebook)
+
+
 # --- worked answers: a section of notebooks/solutions/NN_*.md, found by the key in its heading ---
 
 KEYED_HEADING = re.compile(r"## .*`(\d\d-[\w-]+)`[ \t]*$", re.M)  # "## 1. Title · `07-ctc-decode`"
