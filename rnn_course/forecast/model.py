@@ -5,7 +5,7 @@
 
     model = LoadForecaster(LoadConfig(n_features=7, horizon=48, mode="direct"))
     model(x)                        # x: (B, T, F) → the next H = 48 steps at once: (B, H)
-    model(x, base=naive)            # residual: seasonal-naive forecast + a learned correction
+    model(x, base=naive)            # residual: a classical forecast (B, H) + a learned correction
     Trainer(model, (x, y, naive), direct_loss)
 
     model = LoadForecaster(LoadConfig(n_features=7, horizon=48, mode="recursive"))
@@ -105,8 +105,9 @@ class LoadForecaster(nn.Module):
 
     * ``mode="direct"``: the last hidden state → ``Linear(H, horizon)``, every step of the
       day at once. ``forward(x, base)`` returns ``base + correction`` when given a
-      seasonal-naive forecast ``base`` (B, horizon): the network then learns only how
-      tomorrow differs from the naive guess (a *residual*), and starts out as good as it.
+      classical forecast ``base`` (B, horizon) — the seasonal naive, or a hybrid's best
+      classical model: the network then learns only how tomorrow differs from that guess
+      (a *residual*), and starts out close to it.
     * ``mode="recursive"``: ``Linear(H, 1)`` at every step predicts the next step's load;
       :meth:`forecast` runs it ``horizon`` times, feeding each prediction back as the next
       input, so its errors can pile up along the horizon.
@@ -132,7 +133,7 @@ class LoadForecaster(nn.Module):
         if base is not None:
             if base.shape != pred.shape:
                 raise ValueError(f"base must be (B, horizon) = {tuple(pred.shape)}, got {tuple(base.shape)}")
-            pred = base + pred  # the seasonal-naive forecast plus the learned correction
+            pred = base + pred  # the classical forecast plus the learned correction
         return pred
 
     @torch.no_grad()
