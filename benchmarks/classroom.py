@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import importlib.util
 import json
@@ -171,14 +172,36 @@ class Sampler(threading.Thread):
 # --- the hub -----------------------------------------------------------------------------------
 
 
-def start_hub(workshop: Path, port: int) -> subprocess.Popen:
-    """The course's hub (deploy/jupyterhub) on 127.0.0.1:port, in its own process group."""
+def start_hub(workshop: Path, port: int, password: str = PASSWORD, admin_password: str | None = None,
+              ) -> tuple[subprocess.Popen, list[tuple[Path, int]]]:
+    """The course's hub (deploy/jupyterhub) on 127.0.0.1:port, in its own process group, as
+    ``hub.py start`` runs it. As root (learners as their own system users), folders closed to
+    them on the way to the course's Python are opened (``x`` for others); the second value
+    lists them with their old modes, for ``course_hub.restore_modes`` once the hub is stopped.
+    Its log: ``<workshop>/hub/hub.log`` (with the hub's secrets: learners cannot read it)."""
     course_hub.check_ready()
-    env = course_hub.hub_env(workshop=workshop, password=PASSWORD, ip="127.0.0.1", port=port,
+    opened = course_hub.prepare_workshop(workshop, password, admin_password=admin_password, open_closed=True)
+    env = course_hub.hub_env(workshop=workshop, ip="127.0.0.1", port=port,
                              hub_port=free_port(), proxy_api_port=free_port())
-    log = open(workshop / "hub.log", "wb")
-    return subprocess.Popen(course_hub.hub_command(), cwd=workshop, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    log = open(workshop / course_hub.SECRET_FILES / "hub.log", "wb")
+    hub = subprocess.Popen(course_hub.hub_command(), cwd=workshop, env=env, stdout=log,
+                           stderr=subprocess.STDOUT, start_new_session=True)
+    return hub, opened
+
+
+def wait_for_hub(hub: subprocess.Popen, base: str, workshop: Path, timeout: float = 60) -> None:
+    """Until the hub answers on ``base``; fails with the end of its log if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/hub/api/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if hub.poll() is not None or time.monotonic() > deadline:
+            tail = (workshop / course_hub.SECRET_FILES / "hub.log").read_text()[-2000:]
+            raise RuntimeError(f"the hub did not come up; the end of its log:\n{tail}")
+        time.sleep(0.3)
 
 
 def running(p: psutil.Process) -> bool:
@@ -234,15 +257,15 @@ def stop_everything(hub: subprocess.Popen | None, sampler: Sampler | None, grace
 class Learner:
     """A learner's browser, reduced to HTTP: login form, hub API, kernel websocket."""
 
-    def __init__(self, base: str, name: str):
-        self.base, self.name, self.token = base, name, None
+    def __init__(self, base: str, name: str, password: str = PASSWORD):
+        self.base, self.name, self.password, self.token = base, name, password, None
         self.client = httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(300.0))
 
     async def login(self) -> None:
         page = await self.client.get("/hub/login")
         page.raise_for_status()
         xsrf = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text).group(1)
-        r = await self.client.post("/hub/login", data={"username": self.name, "password": PASSWORD, "_xsrf": xsrf})
+        r = await self.client.post("/hub/login", data={"username": self.name, "password": self.password, "_xsrf": xsrf})
         if r.status_code != 302:
             raise RuntimeError(f"login refused (HTTP {r.status_code})")
         xsrf = [c.value for c in self.client.cookies.jar if c.name == "_xsrf"][-1]  # renewed at login
@@ -272,6 +295,16 @@ class Learner:
         Returns the seconds taken (kernel start to last cell), the kernel's torch threads and
         the CPU seconds the kernel used."""
         t0 = time.perf_counter()
+        async with self.kernel(timeout) as (ws, session):
+            for i, code in enumerate(cells):
+                await asyncio.wait_for(self.execute(ws, session, code, i), timeout - (time.perf_counter() - t0))
+            seconds = time.perf_counter() - t0
+            threads, cpu = (await asyncio.wait_for(self.execute(ws, session, PROBE, len(cells)), 60)).split()
+        return seconds, int(threads), float(cpu)
+
+    @contextlib.asynccontextmanager
+    async def kernel(self, timeout: float):
+        """A fresh kernel in the learner's server: yields its websocket and a session id; shut down after."""
         api = f"/user/{self.name}/api/kernels"
         r = await self.client.post(api, json={"name": "python3"})
         r.raise_for_status()
@@ -284,16 +317,11 @@ class Learner:
                                                      connect_timeout=timeout, request_timeout=timeout),
                                          max_message_size=64 * 2**20)
             try:
-                session = uuid.uuid4().hex
-                for i, code in enumerate(cells):
-                    await asyncio.wait_for(self.execute(ws, session, code, i), timeout - (time.perf_counter() - t0))
-                seconds = time.perf_counter() - t0
-                threads, cpu = (await asyncio.wait_for(self.execute(ws, session, PROBE, len(cells)), 60)).split()
+                yield ws, uuid.uuid4().hex
             finally:
                 ws.close()
         finally:
             await self.client.delete(f"{api}/{kernel}")
-        return seconds, int(threads), float(cpu)
 
     async def execute(self, ws, session: str, code: str, index: int) -> str:
         """Run one cell; return what it printed; raise naming the cell if it failed."""
@@ -400,27 +428,18 @@ def main(argv: list[str] | None = None) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_interrupt)  # so the finally below runs and stops everything
-    workshop = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="classroom-"))
+    workshop = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="classroom-"))
     workshop.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     hub = sampler = None
     leftover = None
+    opened: list[tuple[Path, int]] = []
     try:
         port = free_port()
-        hub = start_hub(workshop, port)
+        hub, opened = start_hub(workshop, port)
         sampler = Sampler(psutil.Process(hub.pid))
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/hub/api/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if hub.poll() is not None or time.monotonic() > deadline:
-                tail = (workshop / "hub.log").read_text()[-2000:]
-                raise RuntimeError(f"the hub did not come up; the end of its log:\n{tail}")
-            time.sleep(0.3)
+        wait_for_hub(hub, base, workshop)
         log(f"hub up at {base}; {args.learners} learners log in")
         sampler.start()
         run = asyncio.run(classroom(base, args.learners, cells, args.timeout, log))
@@ -435,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
         if hub is not None:
             log("stopping the hub, the proxy, every server and kernel (up to a minute)")
         leftover = stop_everything(hub, sampler)
+        course_hub.restore_modes(opened)
+        if course_hub.isolating():
+            course_hub.remove_learners(workshop)  # the simulated learners' system users
         if hub is not None:
             log(f"stopped the hub and everything it started in {time.perf_counter() - t0:.0f} s "
                 f"({leftover} left running)")

@@ -3,7 +3,8 @@
 The config tests load ``jupyterhub_config.py`` the way JupyterHub does, without starting a hub.
 The classroom test runs ``benchmarks/classroom.py`` with 10 learners on 127.0.0.1, watches
 every process it starts from outside (psutil), and checks they all served, all listened on
-127.0.0.1 only, and were all stopped. It needs the proxy installed by the project's set-up:
+127.0.0.1 only, ran (as root) as ten different system users removed afterwards, and were all
+stopped. What one learner cannot do to another is tests/test_hub_isolation.py. It needs the proxy installed by the project's set-up:
 ``npm ci --prefix deploy/jupyterhub`` (no network at test time).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import subprocess
 import sys
 import threading
@@ -28,13 +30,23 @@ PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 INSTALL_PROXY = "npm ci --prefix deploy/jupyterhub"
 
 
-def load_config(monkeypatch, tmp_path, **env) -> Config:
-    """Execute jupyterhub_config.py as JupyterHub does (it calls get_config()) and return c."""
+def load_config(monkeypatch, tmp_path, password: str | None = "a-long-password", admin: str | None = None,
+                **env) -> Config:
+    """Execute jupyterhub_config.py as JupyterHub does (it calls get_config()) and return c.
+
+    The secrets go where ``hub.py`` keeps them: ``<dir>/hub/password`` and ``instructor-password``."""
     monkeypatch.setenv("COURSE_HUB_DIR", str(tmp_path))
-    for name in ("COURSE_HUB_IP", "COURSE_HUB_PORT", "COURSE_HUB_ADMIN_PASSWORD", "COURSE_HUB_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("COURSE_HUB_") and n != "COURSE_HUB_DIR"]:
+        monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    files = tmp_path / "hub"
+    files.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name, secret in (("password", password), ("instructor-password", admin)):
+        (files / name).unlink(missing_ok=True)
+        if secret is not None:
+            (files / name).touch(mode=0o600)
+            (files / name).write_text(secret + "\n")
     c = Config()
     namespace = {"get_config": lambda: c, "__file__": str(CONFIG), "__name__": "jupyterhub_config"}
     exec(compile(CONFIG.read_text(), str(CONFIG), "exec"), namespace)
@@ -42,23 +54,44 @@ def load_config(monkeypatch, tmp_path, **env) -> Config:
 
 
 def test_hub_listens_on_loopback_unless_told_otherwise(monkeypatch, tmp_path):
-    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    c = load_config(monkeypatch, tmp_path)
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8000"
     assert c.JupyterHub.hub_ip == "127.0.0.1" and c.Spawner.ip == "127.0.0.1"
     assert c.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
-    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_IP="0.0.0.0",
-                    COURSE_HUB_PORT="8080")
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_IP="0.0.0.0", COURSE_HUB_PORT="8080")
     assert c.JupyterHub.bind_url == "http://0.0.0.0:8080"
     assert c.JupyterHub.hub_ip == "127.0.0.1"  # the hub itself and the proxy API never leave loopback
 
 
 def test_every_learner_gets_one_thread_and_the_course_environment(monkeypatch, tmp_path):
-    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+    c = load_config(monkeypatch, tmp_path)
     assert c.Spawner.environment["OMP_NUM_THREADS"] == "1"
+    assert c.Spawner.environment["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     assert c.Spawner.cmd == [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     assert c.Spawner.default_url == "/lab"
-    assert c.JupyterHub.spawner_class == "simple"
-    assert c.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "home" / "{username}")
+    assert c.Spawner.notebook_dir == str(tmp_path / "home" / "{username}")
+
+
+def test_learners_get_their_own_system_user_when_the_hub_is_root(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path)
+    if os.geteuid() == 0:
+        from jupyterhub.spawner import LocalProcessSpawner
+
+        assert issubclass(c.JupyterHub.spawner_class, LocalProcessSpawner)  # switches to rnncourse-<name>
+        assert c.Spawner.pre_spawn_hook.__name__ == "make_learner"
+    else:  # no user switching without root: the hub's own user for all (hub.py warns loudly)
+        assert c.JupyterHub.spawner_class == "simple"
+        assert c.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "home" / "{username}")
+    assert c.Authenticator.username_pattern == r"^[a-z0-9_][a-z0-9_-]{0,21}$"  # fits a system user name
+
+
+def test_servers_get_none_of_the_hubs_environment_and_no_terminals(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_ADMIN_PASSWORD="x" * 40)
+    assert c.Spawner.env_keep == ["LANG", "LC_ALL"]
+    assert not [k for k in c.Spawner.environment if k.startswith(("COURSE_HUB", "CONFIGPROXY", "JUPYTERHUB"))]
+    assert "--ServerApp.terminals_enabled=False" in c.Spawner.args
+    c = load_config(monkeypatch, tmp_path, COURSE_HUB_TERMINALS="1")
+    assert "--ServerApp.terminals_enabled=True" in c.Spawner.args
 
 
 def test_idle_culler_runs_as_a_service_with_only_the_scopes_it_needs(monkeypatch, tmp_path):
@@ -69,23 +102,28 @@ def test_idle_culler_runs_as_a_service_with_only_the_scopes_it_needs(monkeypatch
     assert set(role["scopes"]) == {"list:users", "read:users:activity", "read:servers", "delete:servers"}
 
 
-def test_shared_password_is_required_and_used(monkeypatch, tmp_path):
-    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password")
+def test_shared_password_is_read_from_the_hubs_own_file_only(monkeypatch, tmp_path):
+    c = load_config(monkeypatch, tmp_path)
     assert c.JupyterHub.authenticator_class == "shared-password"
     assert c.SharedPasswordAuthenticator.user_password == "a-long-password"
-    with pytest.raises(SystemExit, match="COURSE_HUB_PASSWORD"):
-        load_config(monkeypatch, tmp_path / "empty")  # no password anywhere: a clear message
+    with pytest.raises(SystemExit, match="no workshop password"):  # not from the environment any more
+        load_config(monkeypatch, tmp_path / "empty", password=None, COURSE_HUB_PASSWORD="a-long-password")
     with pytest.raises(SystemExit, match="8 or more"):
-        load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="short")
+        load_config(monkeypatch, tmp_path, password="short")
+    load_config(monkeypatch, tmp_path)
+    (tmp_path / "hub" / "password").chmod(0o644)
+    with pytest.raises(SystemExit, match="may be read by others"):
+        exec(compile(CONFIG.read_text(), str(CONFIG), "exec"), {"get_config": Config, "__file__": str(CONFIG)})
 
 
 def test_instructor_is_admin_only_with_a_long_separate_password(monkeypatch, tmp_path):
     admin = "an-instructor-password-of-32-characters!"
-    c = load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_ADMIN_PASSWORD=admin)
+    c = load_config(monkeypatch, tmp_path, admin=admin)
     assert c.SharedPasswordAuthenticator.admin_password == admin and c.Authenticator.admin_users == {"instructor"}
     with pytest.raises(SystemExit, match="32 or more"):
-        load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password", COURSE_HUB_ADMIN_PASSWORD="too-short-admin")
-    assert "admin_users" not in load_config(monkeypatch, tmp_path, COURSE_HUB_PASSWORD="a-long-password").Authenticator
+        load_config(monkeypatch, tmp_path, admin="too-short-admin")
+    assert "admin_users" not in load_config(monkeypatch, tmp_path).Authenticator
+    assert "admin_users" not in load_config(monkeypatch, tmp_path, COURSE_HUB_ADMIN_PASSWORD=admin).Authenticator
 
 
 def test_hub_start_names_the_npm_command_when_the_proxy_is_missing(monkeypatch):
@@ -114,6 +152,7 @@ class Watcher(threading.Thread):
         self.root = psutil.Process(pid)
         self.seen: dict[int, psutil.Process] = {}
         self.cmdlines: dict[int, str] = {}
+        self.uids: dict[int, int] = {}
         self.addresses: set[str] = set()
         self.done = threading.Event()
 
@@ -127,6 +166,7 @@ class Watcher(threading.Thread):
                 self.seen.setdefault(p.pid, p)
                 try:
                     self.cmdlines.setdefault(p.pid, " ".join(p.cmdline()))
+                    self.uids.setdefault(p.pid, p.uids().real)
                     self.addresses |= {c.laddr.ip for c in p.net_connections("inet") if c.status == psutil.CONN_LISTEN}
                 except psutil.Error:
                     pass
@@ -170,6 +210,10 @@ def test_classroom_of_ten_is_served_on_loopback_and_everything_stops(tmp_path):
     commands = list(watcher.cmdlines.values())
     assert {k for k in kinds if any(k in cmd for cmd in commands)} == kinds, commands
     assert sum("jupyterhub-singleuser" in cmd for cmd in commands) == 10
+    server_uids = {watcher.uids.get(pid) for pid, cmd in watcher.cmdlines.items() if "jupyterhub-singleuser" in cmd}
+    if os.geteuid() == 0:  # as root, each learner's server runs as their own system user
+        assert len(server_uids) == 10 and 0 not in server_uids, server_uids
+        assert not [u.pw_name for u in pwd.getpwall() if u.pw_uid in server_uids], "learner users left behind"
     assert watcher.addresses == {"127.0.0.1"}, f"listened on {watcher.addresses}"
     r = json.loads(out.read_text())["results"]
     assert r["learners"] == 10 and r["served"] == 10 and r["failures"] == 0, r["failure_details"]
