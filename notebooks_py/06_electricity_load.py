@@ -206,7 +206,9 @@ trace(model, x_test[:4])
 # The main model forecasts **last week's load plus a learned correction** (`base=` in the loss):
 # it starts as good as the weekly seasonal naive, and the network only has to learn how tomorrow
 # will differ from last week — from the last two days' load against last week's, and the calendar.
-# The trainer scores the validation week every 100 steps; the live slot shows the first test
+# The trainer scores the validation week every 50 steps and, when the run ends, keeps the weights
+# that scored best there (**early stopping**, `restore_best`: the dashboard turns it on, so pressing
+# Start for more training can never leave a worse model behind); the live slot shows the first test
 # day's forecast against the truth as training runs.
 
 # %%
@@ -222,7 +224,7 @@ def first_test_day(trainer):
                              title=f"{day_times[0]:%A %d %B}, step {trainer.step}")
 
 trainer = Trainer(model, train_data, direct_loss, val_data=valid_data,
-                  config=TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100))
+                  config=TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=50))
 dash = Dashboard(trainer, steps=300, live=first_test_day, title="Day-ahead load: direct LSTM on last week's load",
                  loss_label="MSE (standardised load)", redraw_seconds=2.0)
 dash
@@ -233,14 +235,14 @@ print(summary)
 forecasts["LSTM direct, residual"] = scaler.inverse_transform(model.forecast(x_test, base=base_test).numpy())
 
 # %% [markdown]
-# For comparison, two LSTMs with the same inputs, the same 300 steps and the same validation
-# week: the **direct** model predicting the load itself (no residual), and the **recursive** model,
+# For comparison, two LSTMs with the same inputs, the same 300 steps, the same validation
+# week and the same early stopping: the **direct** model predicting the load itself (no residual), and the **recursive** model,
 # trained on one-step targets — windows of T + 1 steps, each step predicting the next — and
 # decoded 48 times.
 
 # %%
 t0 = time.perf_counter()
-steps_300 = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=100)
+steps_300 = TrainConfig(steps=300, batch_size=64, lr=3e-3, eval_every=50, restore_best=True)  # early stopping on validation
 plain = LoadForecaster(LoadConfig(n_features=7, hidden_size=48, horizon=H, mode="direct"))
 Trainer(plain, train_data[:2], direct_loss, val_data=valid_data[:2], config=steps_300).run()
 forecasts["LSTM direct"] = scaler.inverse_transform(plain.forecast(x_test).numpy())
