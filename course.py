@@ -10,7 +10,8 @@ run skips the install when neither file changed (a stamp in ``.venv`` remembers 
 
 Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
 current .venv, after changing pyproject.toml), ``hub`` (a JupyterHub for a workshop room on
-this machine: ``python3 course.py hub --ip 0.0.0.0``; see deploy/jupyterhub/README.md).
+this machine: ``sudo python3 course.py hub --ip 0.0.0.0``; as root each learner's server runs as
+their own system user, otherwise learners are not kept apart; see deploy/jupyterhub/README.md).
 Set-up also installs the hub's proxy, configurable-http-proxy, from npm into
 deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is there. Extra arguments go to JupyterLab or pytest:
 

@@ -13,7 +13,10 @@ What it does, with nothing but the real pieces (deploy/jupyterhub/ and its confi
    ``jupyterhub-singleuser`` server and its kernel (RSS, and PSS, which splits shared pages
    fairly), the hub and the proxy; and every listening socket's address;
 5. stops everything it started — on success, failure, Ctrl-C or SIGTERM: the hub is asked to
-   shut down (it stops the proxy and every server), then anything still alive is killed.
+   shut down (it stops the proxy and every server), then anything still alive is killed. As
+   root its learners are system users (``rnncourse-learner01``...), as in a room, deleted at the
+   end, and folders closed to them on the way to the course's Python (a pyenv in /root) are
+   opened for the run (``hub.py start --open-folders``) and closed again.
 
 Its last line: learners served, failures, wall time against one learner alone, peak memory per
 learner. Results go to ``data/benchmarks/classroom.json`` (``--out`` elsewhere) via
