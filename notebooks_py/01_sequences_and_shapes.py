@@ -354,6 +354,27 @@ check("01-lstm-params", answer_3)
 #
 # The last cell checks this notebook's claims.
 
+# %% [markdown]
+# ## Quiz
+#
+# Four questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/01_sequences_and_shapes.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("01")
+
+# %%
+quiz_answers = {
+    "01-quiz-batch-first": ...,  # a letter
+    "01-quiz-last-step":   ...,  # a letter
+    "01-quiz-padding":     ...,  # a letter
+    "01-quiz-linear-wins": ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 assert gap < 1e-12, "the hand-written loop should match nn.RNN exactly"
 assert bidirectional_ok

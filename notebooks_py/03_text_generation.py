@@ -305,6 +305,28 @@ check("03-state-shape", answer_2)
 # <!-- time:cell=dashboard-run -->About 30 s<!-- /time --> of training gets a small GRU to readable-looking nonsense; longer training
 # gets closer to verse. The last cell checks the numbers and records them.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/03_text_generation.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("03")
+
+# %%
+quiz_answers = {
+    "03-quiz-drop-state":    ...,  # a letter
+    "03-quiz-temperature":   ...,  # a letter
+    "03-quiz-greedy":        ...,  # a letter
+    "03-quiz-cost-per-char": ...,  # a letter
+    "03-quiz-hidden-unit":   ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 assert quick_nats <= 1.9, f"a minute of training should reach 1.9 nats/char on unseen plays, got {quick_nats:.3f}"
 assert big_nats <= 1.50, f"the pretrained model should reach 1.50 nats/char on unseen plays, got {big_nats:.3f}"

@@ -433,6 +433,28 @@ check("05-fit-scaler", fit_scaler)
 #
 # The last cell checks the notebook's claims and records its numbers.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/05_stock_prices.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("05")
+
+# %%
+quiz_answers = {
+    "05-quiz-lagged-copy":  ...,  # a letter
+    "05-quiz-leaky-scaler": ...,  # a letter
+    "05-quiz-returns":      ...,  # a letter
+    "05-quiz-drift":        ...,  # a letter
+    "05-quiz-walk-forward": ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 assert summary.reason == "completed"
 assert leaky_rmse < honest_rmse, "the leaky pipeline (scaler fitted on all data) should score better than the honest one"

@@ -472,6 +472,29 @@ check("08-state-bytes", answer_2)
 #
 # The last cell checks the claims and records the numbers.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in
+# `results/08_choosing_a_sequence_model.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("08")
+
+# %%
+quiz_answers = {
+    "08-quiz-work-per-token":   ...,  # a letter
+    "08-quiz-receptive-field":  ...,  # a letter
+    "08-quiz-equal-budget":     ...,  # a letter
+    "08-quiz-mingru":           ...,  # a letter
+    "08-quiz-when-transformer": ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 for fam in RECURRENT + ("tcn",):
     if fam in cost:  # counted operations and bytes: the same on any machine, however busy

@@ -351,6 +351,29 @@ check("09-lost-steps", answer_3)
 # last snapshot and a restart, nothing more. And a classroom is sized by memory per learner and
 # cores per running learner, both measured. The last cell checks the numbers and records them.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"`, or a number where one is asked — and run the answer cell:
+# every answer gets an explanation, the wrong ones too. Your results are kept in
+# `results/09_scaling_out.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("09")
+
+# %%
+quiz_answers = {
+    "09-quiz-same-curve":  ...,  # a letter
+    "09-quiz-ring-volume": ...,  # a number
+    "09-quiz-two-cores":   ...,  # a letter
+    "09-quiz-too-big":     ...,  # a letter
+    "09-quiz-classroom":   ...,  # a number
+}
+check_quiz(quiz_answers)
+
 # %%
 assert diff < 1e-4, f"1 and 2 processes should agree to float rounding, got a difference of {diff:.2e} nats"
 assert two["world_size"] == 2 and two["replicas_identical"], "both ranks must end with the same weights"

@@ -259,6 +259,28 @@ check("10-masked-mean", mean_over_steps)
 # The last cell records the numbers and checks the run: training completed, every number is finite
 # and, for the default data, both models beat the majority class clearly.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/10_your_own_sequence_task.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("10")
+
+# %%
+quiz_answers = {
+    "10-quiz-output-shape":  ...,  # a letter
+    "10-quiz-near-majority": ...,  # a letter
+    "10-quiz-tie":           ...,  # a letter
+    "10-quiz-macro-f1":      ...,  # a letter
+    "10-quiz-split":         ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 for key, value in numbers.items():
     rnn_course.record(key, value)
