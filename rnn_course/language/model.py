@@ -17,12 +17,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..repro import without_onednn as _without_onednn
-from ..validate import fraction, one_of, whole_numbers
+from ..validate import fraction, one_of, whole, whole_numbers
 
-__all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate",
+__all__ = ["LMConfig", "RecurrentLM", "lm_loss", "seed_lm_loss", "next_token_distribution", "generate", "MAX_GENERATE",
            "generate_by_rereading", "stream_nll", "stream_perplexity", "perplexity_interval", "ngram_nll", "compare_perplexities", "hidden_activations", "CELLS"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+MAX_GENERATE = 100_000  # tokens per generate call (10⁷ characters took about an hour on a CPU: issue 18)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,28 @@ def _check_sampling(vocab_size: int, strategy: str, temperature: float, top_k: i
         raise ValueError(f"top_k must be a whole number from 1 to the vocabulary size ({vocab_size}), or None; got {top_k!r}")
 
 
+def _check_generation(model: RecurrentLM, prompt_ids, length: int) -> torch.Tensor:
+    """``length`` from 0 to ``MAX_GENERATE`` and a non-empty prompt of ids the model knows → prompt ids (P,)."""
+    whole("length", length, at_least=0)
+    if length > MAX_GENERATE:
+        raise ValueError(f"length={length:,} is more than the {MAX_GENERATE:,} tokens one call generates "
+                         f"(characters for a character model, words for a word model): ask for at most "
+                         f"{MAX_GENERATE:,}, or continue in pieces, each prompted with the end of the text so far")
+    if torch.is_tensor(prompt_ids) and prompt_ids.is_floating_point():
+        raise ValueError(f"prompt_ids must be token ids (integers), got a {prompt_ids.dtype} tensor: "
+                         "encode text with the model's vocabulary, e.g. vocab.encode(...)")
+    ids = torch.as_tensor(prompt_ids, dtype=torch.long).reshape(-1)  # (P,)
+    if ids.numel() == 0:
+        raise ValueError("the prompt is empty: give at least one token to start from")
+    V = model.config.vocab_size
+    bad = ids[(ids < 0) | (ids >= V)]
+    if bad.numel():
+        raise ValueError(f"token id {int(bad[0])} is not in the model's vocabulary, whose ids run from 0 to {V - 1} "
+                         f"({V:,} tokens): encode the prompt with the vocabulary the model was trained with "
+                         "(the one load_pretrained returns with it)")
+    return ids
+
+
 def next_token_distribution(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None) -> torch.Tensor:
     """logits: (V,) → probabilities (V,) after temperature and top-k filtering."""
     logits = logits / temperature
@@ -220,16 +243,14 @@ def generate(model: RecurrentLM, prompt_ids: torch.Tensor, length: int, *, strat
              temperature: float = 1.0, top_k: int | None = None, seed: int | None = 0) -> list[int]:
     """Continue ``prompt_ids`` (P,) by ``length`` tokens, carrying the hidden state: O(1) per token.
 
+    ``length`` runs from 0 to ``MAX_GENERATE`` (100,000); every prompt id must be in the vocabulary.
+
     The prompt is read once (B=1, T=P); then each new token is fed alone (B=1, T=1) with the
     state from the step before. oneDNN is switched off while stepping: for one token at a time
     on a CPU it is 2–7× slower than the plain kernels (training keeps it on).
     """
     _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
-    if not isinstance(length, int) or length < 0:
-        raise ValueError(f"length must be a whole number ≥ 0, got {length!r}")
-    prompt_ids = torch.as_tensor(prompt_ids, dtype=torch.long)
-    if prompt_ids.numel() == 0:
-        raise ValueError("the prompt is empty: give at least one token to start from")
+    prompt_ids = _check_generation(model, prompt_ids, length)
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -253,10 +274,10 @@ def generate_by_rereading(model: RecurrentLM, prompt_ids: torch.Tensor, length: 
     """The slow reference: re-run the model over the whole text so far for every new token,
     O(length²). ``generate`` must produce the same tokens (tests check it)."""
     _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
+    ids = _check_generation(model, prompt_ids, length).tolist()
     was_training = model.training
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    ids = [int(i) for i in torch.as_tensor(prompt_ids).view(-1)]
     out = []
     with _without_onednn():
         for _ in range(length):

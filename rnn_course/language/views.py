@@ -19,7 +19,7 @@ from ..plots import figure, figure_html
 from .data import CharVocab, Vocab, words
 from .model import LMConfig, RecurrentLM, generate, hidden_activations
 
-__all__ = ["load_pretrained", "int8_state", "float_state", "save_int8", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
+__all__ = ["load_pretrained", "int8_state", "float_state", "save_int8", "prompt_words", "next_words", "NextWords", "NextWordWidget", "bar_chart", "sample_text", "SamplingWidget",
            "hidden_state_html", "HiddenStateViewer", "readable_features", "unit_correlations"]
 
 
@@ -103,27 +103,45 @@ class NextWords:
     notes: list[str] = field(default_factory=list)
 
 
+def prompt_words(vocab: Vocab, text: str, what: str = "prefix") -> tuple[list[str], list[str]]:
+    """``text`` as the word model's tokens, and notes naming the words it reads as ``<unk>``.
+
+    The one check under ``next_words`` and ``sample_text`` (and so under both widgets): a
+    ``ValueError`` saying what to type when the text is empty, has nothing the tokenizer reads
+    (it knows English letters a–z, digits and punctuation), is punctuation only, or has no word
+    the vocabulary knows (the model would start from ``<unk>`` alone).
+    """
+    text = text if isinstance(text, str) else ""
+    if not text.strip():
+        raise ValueError(f"the {what} is empty: type a few words, e.g. 'the cat sat on the'")
+    tokens = words(text)
+    if not tokens:
+        raise ValueError(f"no word in {text[:40]!r} that the model can read: it knows English words "
+                         "(letters a–z, as in Shakespeare), digits and punctuation. Type an English "
+                         "prefix, e.g. 'the king is'")
+    if not any(t[0].isalnum() for t in tokens):
+        raise ValueError("type a few words first: punctuation alone is not enough to go on")
+    unknown = [t for t in tokens if t not in vocab]
+    if not any(t[0].isalnum() and t in vocab for t in tokens):
+        names = list(dict.fromkeys(unknown))
+        shown = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
+        raise ValueError(f"none of these words is in the model's {len(vocab):,}-word vocabulary ({shown}): "
+                         "it would read only <unk>. Try common English words, e.g. 'the king is'")
+    notes = [f"not in the {len(vocab):,}-word vocabulary, read as <unk>: {', '.join(unknown)}"] if unknown else []
+    return tokens, notes
+
+
 @torch.no_grad()
 def next_words(model: RecurrentLM, vocab: Vocab, prefix: str, k: int = 10) -> NextWords:
     """The ``k`` most likely next words after ``prefix``, with probabilities.
 
     Raises ``ValueError`` with a message a learner can act on: empty input, nothing usable in
-    it, or a bad ``k``. Unknown words are read as ``<unk>`` and named in ``notes``.
+    it (see ``prompt_words``), or a bad ``k``. Unknown words are read as ``<unk>`` and named in ``notes``.
     """
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a whole number ≥ 1, got {k!r}")
     k = min(k, len(vocab))
-    tokens = words(prefix or "")
-    if not (prefix or "").strip():
-        raise ValueError("the prefix is empty: type a few words, e.g. 'the cat sat on the'")
-    if not any(t[0].isalpha() for t in tokens):
-        raise ValueError("type a few words first: punctuation alone is not enough to go on")
-    notes = []
-    unknown = [t for t in tokens if t not in vocab]
-    if unknown:
-        notes.append(f"not in the {len(vocab):,}-word vocabulary, read as <unk>: {', '.join(unknown)}")
-    if len(unknown) == len(tokens):
-        raise ValueError(f"none of these words is in the vocabulary ({', '.join(unknown)}); try common words")
+    tokens, notes = prompt_words(vocab, prefix)
     model.eval()
     logits, _ = model(vocab.encode(tokens).view(1, -1))  # (1, T, V)
     probs = torch.softmax(logits[0, -1], dim=-1)  # (V,)
@@ -180,7 +198,8 @@ def sample_text(model: RecurrentLM, vocab, prompt: str, length: int = 300, *, st
                 temperature: float = 1.0, top_k: int | None = None, seed: int | None = 0) -> str:
     """Continue ``prompt`` with the model (characters or words, by the vocabulary's kind).
 
-    Bad settings raise ``ValueError`` saying what is allowed (see ``generate``).
+    Bad settings raise ``ValueError`` saying what is allowed (see ``generate``: ``length`` up to
+    ``MAX_GENERATE``, 100,000 tokens); a word prompt is checked by ``prompt_words``.
     """
     if not prompt:
         raise ValueError("the prompt is empty: give the model some text to continue, e.g. 'ROMEO:'")
@@ -188,9 +207,7 @@ def sample_text(model: RecurrentLM, vocab, prompt: str, length: int = 300, *, st
         ids = vocab.encode(prompt)  # names any character the model does not know
         return prompt + vocab.decode(generate(model, ids, length, strategy=strategy, temperature=temperature,
                                               top_k=top_k, seed=seed))
-    tokens = words(prompt)
-    if not tokens:
-        raise ValueError("the prompt has no words the model can read")
+    tokens, _ = prompt_words(vocab, prompt, "prompt")  # the same refusals as next_words
     out = generate(model, vocab.encode(tokens), length, strategy=strategy, temperature=temperature,
                    top_k=top_k, seed=seed)
     return " ".join(tokens + vocab.decode(out))
@@ -208,8 +225,8 @@ class SamplingWidget:
         self.temperature = w.FloatText(value=0.8, description="temperature", layout=w.Layout(width="200px"))
         self.top_k = w.IntText(value=0, description="top-k (0=all)", layout=w.Layout(width="200px"),
                                style={"description_width": "90px"})
-        self.length = w.BoundedIntText(value=length, min=1, max=5000, description="length",
-                                       layout=w.Layout(width="200px"))
+        self.length = w.IntText(value=length, description="length",  # sample_text checks it, with its message
+                                layout=w.Layout(width="200px"))
         self.seed = w.IntText(value=0, description="seed", layout=w.Layout(width="200px"))
         self.button = w.Button(description="Generate", button_style="primary")
         self.result = w.HTML()
