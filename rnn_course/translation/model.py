@@ -31,6 +31,7 @@ usually finds a more probable translation than greedy, but can in principle miss
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass
 from typing import NamedTuple, Sequence
 
@@ -47,9 +48,13 @@ from .data import Vocab, detokenize, make_tensors, tokenize
 
 __all__ = ["Seq2SeqConfig", "Seq2Seq", "ATTENTION", "seq2seq_loss",
            "greedy_decode", "beam_search", "Hypothesis", "Translation", "translate", "corpus_scores",
-           "length_thirds", "ArticleSeq2Seq", "article_loss", "article_greedy"]
+           "length_thirds", "ArticleSeq2Seq", "article_loss", "article_greedy", "long_input_warning",
+           "MAX_OUTPUT", "TRAINED_MAX_TOKENS", "LONG_INPUT"]
 
 ATTENTION = (None, "additive", "dot")
+MAX_OUTPUT = 1_000  # output tokens a decoding may ask for: a model that never says <eos> stops there
+TRAINED_MAX_TOKENS = 18  # longest English sentence (tokens) the shipped models trained on, for models that do not say
+LONG_INPUT = 3  # translate warns on a sentence longer than this many times the longest training sentence
 
 
 
@@ -77,7 +82,9 @@ class Seq2Seq(nn.Module):
     """Embedding → GRU encoder (optionally bidirectional) → GRU decoder (+ attention) → linear over V_tgt.
 
     ``forward(src, src_len, tgt_in)`` → ``(logits (B, T_tgt, V_tgt), attention (B, T_tgt, T_src) or None)``.
-    Pass the vocabularies to make :func:`translate` work on plain sentences.
+    Pass the vocabularies to make :func:`translate` work on plain sentences. ``max_src_len``
+    (None until set) is the longest English sentence it trained on: ``checkpoint_meta`` stores it
+    and ``translate`` warns on a sentence ``LONG_INPUT`` times longer (``TRAINED_MAX_TOKENS`` if unset).
     """
 
     def __init__(self, config: Seq2SeqConfig | None = None, src_vocab: Vocab | None = None,
@@ -89,6 +96,7 @@ class Seq2Seq(nn.Module):
             if v is not None and len(v) != size:
                 raise ValueError(f"{name} has {len(v)} tokens but the config says {size}")
         self.config, self.src_vocab, self.tgt_vocab = config, src_vocab, tgt_vocab
+        self.max_src_len: int | None = None
         E, H, D = config.embedding_dim, config.hidden_size, 2 if config.bidirectional else 1
         self.src_embedding = nn.Embedding(config.src_vocab, E, padding_idx=0)
         self.tgt_embedding = nn.Embedding(config.tgt_vocab, E, padding_idx=0)
@@ -209,6 +217,13 @@ def seq2seq_loss(model: Seq2Seq, batch, teacher_forcing: float = 1.0) -> torch.T
 
 
 # --------------------------------------------------------------------------------------- decoding
+def _check_max_len(max_len) -> None:
+    whole("max_len", max_len, why="the most tokens the translation may have; the default is 30")
+    if max_len > MAX_OUTPUT:
+        raise ValueError(f"max_len={max_len:,} is more than the {MAX_OUTPUT:,} tokens a translation may have; "
+                         "the default, 30, is longer than the corpus's sentences")
+
+
 @torch.no_grad()
 def greedy_decode(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, max_len: int = 30):
     """Pick the most probable word at every step; a sentence stops at its first <eos>.
@@ -216,6 +231,7 @@ def greedy_decode(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, max_
     src (B, T_src), src_len (B,) → (list of B id lists without <eos>, attention (B, T_out, T_src) or None,
     log-probabilities (B,) of each output including its <eos>).
     """
+    _check_max_len(max_len)
     was_training = model.training
     model.eval()
     bos, eos = 1, 2
@@ -265,6 +281,7 @@ def beam_search(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, beam: 
     the search favouring short outputs. ``beam=1`` follows exactly the words greedy picks.
     """
     whole("beam", beam)
+    _check_max_len(max_len)
     if src.shape[0] != 1:
         raise ValueError(f"beam_search translates one sentence: src must be (1, T_src), got {tuple(src.shape)}")
     was_training = model.training
@@ -328,6 +345,17 @@ class Translation(NamedTuple):
     text: str  # detokenized French
     attention: torch.Tensor | None  # (T_out + 1, T_src): one row per output token and the <eos>
     logprob: float
+    warning: str | None = None  # set when the sentence is far longer than any the model trained on
+
+
+def long_input_warning(model: Seq2Seq, n_tokens: int) -> str | None:
+    """A warning for a sentence of ``n_tokens`` more than ``LONG_INPUT`` times the longest the model
+    trained on (``model.max_src_len``, else ``TRAINED_MAX_TOKENS``), or None."""
+    longest = getattr(model, "max_src_len", None) or TRAINED_MAX_TOKENS
+    if n_tokens <= LONG_INPUT * longest:
+        return None
+    return (f"this sentence has {n_tokens} tokens, more than {LONG_INPUT}× the longest the model trained on "
+            f"({longest}): expect a short or garbled translation. Translate it in sentences of up to {longest} tokens.")
 
 
 def _check_sentence(model, sentence: str) -> list[str]:
@@ -350,17 +378,23 @@ def translate(model: Seq2Seq, sentence: str, beam: int = 1, max_len: int = 30,
               length_penalty: float = 0.0) -> Translation:
     """Translate one English sentence; ``beam=1`` is greedy. Lower-cased; a final " ." is added if missing.
 
-    Raises ``ValueError`` for an empty sentence or words the model never saw (naming them).
+    Raises ``ValueError`` for an empty sentence, words the model never saw (naming them) or a
+    ``max_len`` outside 1 … ``MAX_OUTPUT``. A sentence far longer than any in training is translated
+    with a ``UserWarning``, also kept in ``.warning`` (see :func:`long_input_warning`).
     """
     tokens = _check_sentence(model, sentence)
+    _check_max_len(max_len)
     if tokens[-1] not in (".", "?", "!"):
         tokens.append(".")  # the corpus always ends with " ."
+    warning = long_input_warning(model, len(tokens))
+    if warning:
+        warnings.warn(warning, stacklevel=2)
     device = next(model.parameters()).device
     src = model.src_vocab.encode(tokens)[None].to(device)  # (1, T_src)
     src_len = torch.tensor([len(tokens)])
     best = beam_search(model, src, src_len, beam=beam, max_len=max_len, length_penalty=length_penalty)[0]
     out = model.tgt_vocab.decode(best.ids)
-    return Translation(tokens, out, detokenize(out), best.attention, best.logprob)
+    return Translation(tokens, out, detokenize(out), best.attention, best.logprob, warning)
 
 
 # ------------------------------------------------------------------------------------------ metrics
@@ -436,20 +470,24 @@ def article_greedy(model: ArticleSeq2Seq, src, src_len, max_len: int = 30) -> li
 
 # ------------------------------------------------------------------------------------ checkpoints
 def checkpoint_meta(model: Seq2Seq) -> dict:
-    """What :func:`load_pretrained` needs besides the weights: config and both vocabularies."""
-    return {"config": model.describe(), "src_itos": list(model.src_vocab.itos), "tgt_itos": list(model.tgt_vocab.itos)}
+    """What :func:`load_pretrained` needs besides the weights: config, both vocabularies and, once set,
+    ``max_src_len`` (the longest English sentence in training)."""
+    meta = {"config": model.describe(), "src_itos": list(model.src_vocab.itos), "tgt_itos": list(model.tgt_vocab.itos)}
+    return meta | ({"max_src_len": int(model.max_src_len)} if model.max_src_len else {})
 
 
 def load_pretrained(name: str = "translation", path=None):
     """Load ``data/checkpoints/<name>.pt`` (checksum checked, ``weights_only``) → ``(model, meta)``.
 
-    The model comes back in float32, in eval mode, with its vocabularies attached.
+    The model comes back in float32, in eval mode, with its vocabularies attached and
+    ``max_src_len`` from the meta (the shipped files predate it: ``TRAINED_MAX_TOKENS``).
     """
     path = data_dir() / "checkpoints" / f"{name}.pt" if path is None else path
     meta = load_checkpoint(path)["meta"]
     model = Seq2Seq(Seq2SeqConfig(**meta["config"]), Vocab(meta["src_itos"]), Vocab(meta["tgt_itos"]))
     model.half()  # the file holds float16 weights: load them as they are, then widen
     load_checkpoint(path, model)
+    model.max_src_len = meta.get("max_src_len", TRAINED_MAX_TOKENS)
     return model.float().eval(), meta
 
 

@@ -12,6 +12,7 @@ saw come back as ``ok=False`` with a message naming them, so unit tests can call
 from __future__ import annotations
 
 import html
+import warnings
 from typing import NamedTuple
 
 from ..plots import figure, figure_html
@@ -54,13 +55,20 @@ class TranslateView(NamedTuple):
 
 
 def translate_view(model, sentence: str, beam: int = 1, heatmap: bool = True) -> TranslateView:
-    """Translate ``sentence`` for the widget: the French text and (with attention) a heatmap, or a message."""
+    """Translate ``sentence`` for the widget: the French text and (with attention) a heatmap, or a message.
+
+    A sentence far longer than any in training is translated, with ``translate``'s warning shown
+    above the French (in the view, not as a second warning under the widget).
+    """
     try:
-        t = translate(model, sentence, beam=beam)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="this sentence has")  # t.warning carries it into the view
+            t = translate(model, sentence, beam=beam)
     except ValueError as e:
         msg = str(e)
         return TranslateView(False, msg, None, f"<span style='color:#d62728'>{html.escape(msg)}</span>")
-    body = f"<p style='font-size:1.2em'><b>{html.escape(t.text)}</b></p>"
+    body = f"<p style='color:#b35900'>⚠ {html.escape(t.warning)}</p>" if t.warning else ""
+    body += f"<p style='font-size:1.2em'><b>{html.escape(t.text)}</b></p>"
     if t.attention is None:
         body += "<p><i>This model has no attention: the decoder saw one vector for the whole sentence.</i></p>"
     elif heatmap:
