@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import PackedSequence
@@ -101,6 +102,7 @@ class ShapeTrace:
     layout: str | None = None
     error: str | None = None  # "RuntimeError: ..." when the forward call failed
     failed_module: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. which NumPy inputs were converted
 
     def row(self, name: str) -> ShapeRow:
         """The first call of the module called ``name``."""
@@ -138,6 +140,7 @@ class ShapeTrace:
         lines = []
         if self.layout:
             lines.append(f"declared layout: {self.layout} {LAYOUT_WORDS[self.layout]}")
+        lines += [f"note: {n}" for n in self.notes]
         lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
         for row in body:
             for k in range(max(len(cell) for cell in row)):
@@ -154,6 +157,7 @@ class ShapeTrace:
         out = ['<table style="font-family: monospace; border-collapse: collapse">']
         if self.layout:
             out.append(f"<caption>declared layout: {self.layout} {LAYOUT_WORDS[self.layout]}</caption>")
+        out += [f"<caption>note: {html.escape(n)}</caption>" for n in self.notes]
         out.append("<tr>" + "".join(f'<th style="text-align:left">{h}</th>' for h in header) + "</tr>")
         for r, row in zip(self.rows, body):
             style = ' style="background:#fdd"' if r.error is not None else ""
@@ -313,6 +317,24 @@ def _guess_axes(info: TensorInfo, sizes, last_letter=None):
     return tuple(axes) if any(axes) else None
 
 
+def _tensors_from_numpy(value, label: str, dtype: torch.dtype, notes: list[str]):
+    """``value`` with every NumPy array (also inside tuples and lists) made a torch tensor, as a
+    model's ``forward`` needs: floats in the model's dtype, integers as int64 (token ids)."""
+    if type(value) in (tuple, list):  # not a PackedSequence or another NamedTuple
+        return type(value)(_tensors_from_numpy(v, f"{label}[{i}]", dtype, notes) for i, v in enumerate(value))
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.dtype.kind not in "biuf":
+        raise ValueError(f"{label} is a NumPy array of {value.dtype}: trace needs numbers (floats, or integer "
+                         "token ids); give a torch tensor, e.g. torch.tensor(x, dtype=torch.float32)")
+    t = torch.from_numpy(np.ascontiguousarray(value))
+    t = t if value.dtype.kind == "b" else t.to(dtype if value.dtype.kind == "f" else torch.long)
+    how = ".float()" if t.is_floating_point() else ".long()"
+    notes.append(f"{label}: a NumPy {value.dtype} array {tuple(value.shape)}, traced as a "
+                 f"{str(t.dtype).removeprefix('torch.')} tensor; the model itself needs tensors: torch.from_numpy(x){how}")
+    return t
+
+
 def trace(model: nn.Module, *example_inputs, layout: str | None = None,
           raise_on_error: bool = True, **example_kwargs) -> ShapeTrace:
     """Run ``model(*example_inputs, **example_kwargs)`` once and record every module's shapes.
@@ -322,15 +344,21 @@ def trace(model: nn.Module, *example_inputs, layout: str | None = None,
     ``batch_first``, ``output (T, B, D·H)``, ``h_n (L·D, B, H)``, ``c_n``. Other tensors get
     letters only where their sizes make them certain, so pick distinct example sizes
     (e.g. B=4, T=7, H=32) to see letters everywhere. ``layout`` ("BTF" or "TBF") names the
-    axes of the model's first input.
+    axes of the model's first input. NumPy arrays are traced as torch tensors (floats in the
+    model's dtype, integers as int64 token ids), and the trace's ``notes`` say so.
 
-    If the forward call fails (``RuntimeError``/``ValueError``/``IndexError``), a
+    If the forward call fails (``RuntimeError``/``ValueError``/``IndexError``/``TypeError``), a
     :class:`ShapeError` shows the rows traced so far and the failing module; with
     ``raise_on_error=False`` the partial trace comes back with ``.error`` set instead.
     Runs under ``torch.no_grad()``; the hooks are always removed.
     """
     if layout is not None:
         check_layout(layout)
+    notes: list[str] = []
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.get_default_dtype())
+    example_inputs = tuple(_tensors_from_numpy(x, "input" if len(example_inputs) == 1 else f"input {i}", dtype, notes)
+                           for i, x in enumerate(example_inputs))
+    example_kwargs = {k: _tensors_from_numpy(v, k, dtype, notes) for k, v in example_kwargs.items()}
     rows: list[ShapeRow] = []
     open_rows: list[ShapeRow] = []  # calls that started and have not returned yet
 
@@ -352,7 +380,7 @@ def trace(model: nn.Module, *example_inputs, layout: str | None = None,
     try:
         with watch(model, before, after), torch.no_grad():
             model(*example_inputs, **example_kwargs)
-    except (RuntimeError, ValueError, IndexError) as err:
+    except (RuntimeError, ValueError, IndexError, TypeError) as err:
         error = err
 
     sizes = _known_sizes(rows, model, layout)
@@ -363,7 +391,7 @@ def trace(model: nn.Module, *example_inputs, layout: str | None = None,
             if info.kind == "tensor" and info.axes is None:
                 embedding_out = r.type == "Embedding" and info.label == "output"
                 info.axes = _guess_axes(info, sizes, last_letter="E" if embedding_out else None)
-    result = ShapeTrace(rows, layout)
+    result = ShapeTrace(rows, layout, notes=notes)
     if error is None:
         return result
 
