@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-__all__ = ["seed_everything", "device", "without_onednn"]
+__all__ = ["seed_everything", "device", "checked_device", "without_onednn"]
 
 
 def seed_everything(seed: int = 0) -> torch.Generator:
@@ -33,18 +33,34 @@ def seed_everything(seed: int = 0) -> torch.Generator:
 def device() -> torch.device:
     """The device the course trains on: CPU by default, CUDA when a GPU is present.
 
-    Set ``RNN_COURSE_DEVICE=cpu`` (or ``cuda``, ``cuda:1``) to choose explicitly.
+    Set ``RNN_COURSE_DEVICE=cpu`` (or ``cuda``, ``cuda:1``, ``mps``) to choose explicitly; a value
+    that is not such a device, or names one this machine lacks, is a ``ValueError`` saying so.
     """
     choice = os.environ.get("RNN_COURSE_DEVICE", "").strip()
     if choice:
-        dev = torch.device(choice)
-        if dev.type == "cuda" and not torch.cuda.is_available():
-            raise RuntimeError(
-                f"RNN_COURSE_DEVICE={choice} but torch sees no CUDA GPU; "
-                "unset it to train on the CPU."
-            )
-        return dev
+        return checked_device(choice, name="RNN_COURSE_DEVICE",
+                              otherwise="or unset RNN_COURSE_DEVICE to let the course choose")
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def checked_device(device, *, name: str = "device", otherwise: str) -> torch.device:
+    """``device`` (a name such as 'cpu' or 'cuda:1', or a torch.device) as a CPU, CUDA or MPS device this
+    machine has; else a ``ValueError`` naming the setting (``name``), the valid values and ``otherwise``
+    (the other way out). The one check under ``device()`` and the Trainer's ``device=``."""
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        dev = None
+    have = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    if dev is None or dev.type not in have:
+        raise ValueError(f"{name}={device!r} is not a device the course runs on: use 'cpu', 'cuda' or 'mps' "
+                         f"(a GPU by number: 'cuda:1'), {otherwise}")
+    gpus = torch.cuda.device_count() if dev.type == "cuda" else 1
+    if not have[dev.type] or (dev.index or 0) >= gpus:
+        what = {"cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}[dev.type] + (f" number {dev.index}" if dev.index else "")
+        raise ValueError(f"{name}={device!r}, but PyTorch finds no {what} on this machine; use {name}='cpu', "
+                         f"{otherwise}")
+    return dev
 
 
 @contextmanager

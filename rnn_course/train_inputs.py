@@ -11,6 +11,7 @@ from typing import Callable
 import torch
 from torch import nn
 
+from .repro import checked_device
 from .validate import is_number
 
 __all__ = ["TrainData", "to_device", "pick_device", "checked_loss", "check_val_data"]
@@ -30,20 +31,7 @@ def pick_device(device, model: nn.Module) -> torch.device:
     """``device`` checked: a CPU, CUDA or MPS device this machine has (None: where the model is)."""
     if device is None:
         return next(model.parameters()).device
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        dev = None
-    have = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
-    if dev is None or dev.type not in have:
-        raise ValueError(f"device={device!r} is not a device the trainer runs on: use 'cpu', 'cuda' or 'mps', "
-                         "or leave it out to train where the model is")
-    gpus = torch.cuda.device_count() if dev.type == "cuda" else 1
-    if not have[dev.type] or (dev.index or 0) >= gpus:
-        what = {"cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}[dev.type] + (f" number {dev.index}" if dev.index else "")
-        raise ValueError(f"device={device!r}, but PyTorch finds no {what} on this machine; use device='cpu', "
-                         "or leave device out to train where the model is")
-    return dev
+    return checked_device(device, otherwise="or leave device out to train where the model is")
 
 
 def checked_loss(loss, loss_fn, *, training: bool):
