@@ -178,9 +178,11 @@ def test_classroom_of_ten_is_served_on_loopback_and_everything_stops(tmp_path):
                     f"with `{INSTALL_PROXY}` (run it from the project folder)")
     out = tmp_path / "classroom.json"
     env = dict(os.environ, OMP_NUM_THREADS="1")
+    # The benchmark's own temporary workshop folder, not one under tmp_path: learners (other
+    # system users, as root) must pass through its parents, and pytest closes its own
+    # /tmp/pytest-of-<user> again (mode 0700) whenever a pytest run starts on the machine.
     bench = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "classroom.py"), "--learners", "10",
-                              "--notebook", str(ROOT / "benchmarks" / "classroom_task.ipynb"),
-                              "--dir", str(tmp_path / "workshop"), "--out", str(out)],
+                              "--notebook", str(ROOT / "benchmarks" / "classroom_task.ipynb"), "--out", str(out)],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     watcher = Watcher(bench.pid)
     watcher.start()
