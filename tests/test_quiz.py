@@ -183,7 +183,7 @@ def test_answered_questions_are_recorded_and_unanswered_ones_are_not(results_in_
     result = check_quiz({"05-quiz-lagged-copy": "b", "05-quiz-returns": "c", "05-quiz-drift": ...})
     assert read_results("05_stock_prices")["quiz"] == {"05-quiz-lagged-copy": True, "05-quiz-returns": False}
     assert result.passed == 1 and "1 of 3 right (2 answered)" in str(result)
-    assert "results/05_stock_prices.json" in str(result)
+    assert str(results_in_tmp / "05_stock_prices.json") in str(result), "say where the outcomes went"
 
 
 def test_a_later_answer_updates_its_question_and_keeps_the_others(results_in_tmp):

@@ -27,8 +27,11 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from ..paths import project_root
+from ..results import results_dir
 from .answers import NotYet, Reject, as_number, closest_mistake, kind_of
 from .core import Feedback, record_outcomes
 
@@ -143,6 +146,14 @@ def judge(question: Question, answer: Any) -> Feedback:
         return Feedback(q.key, "wrong", str(e))
 
 
+def _shown(path: Path) -> str:
+    """``path`` as a learner finds it: from the course folder when it is inside."""
+    try:
+        return str(path.relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
 def _plain(text: str) -> str:
     """Prompt or choice text as it prints: no Markdown code marks."""
     return text.replace("`", "")
@@ -216,7 +227,8 @@ class Quiz:
                       "`check_quiz` gives the same explanations, and one for every wrong choice."]
         for i, q in enumerate(self.questions, 1):
             choice_text = f" {q.options[q.letters.index(q.right)][0]}" if q.options else ""
-            paragraphs += [f"**{i}.** {q.prompt} `{q.key}`", f"**{q.answer_text()}**{choice_text} — {q.explanation()}"]
+            paragraphs += [f"**{i}.** {q.prompt} `{q.key}`",
+                           f"**{q.answer_text()}**{choice_text} — {q.explanation()}"]
         wrap = partial(textwrap.fill, width=100, break_long_words=False, break_on_hyphens=False)
         return "\n\n".join(wrap(p) for p in paragraphs) + "\n"
 
@@ -240,8 +252,10 @@ class QuizFeedback:
     def __str__(self) -> str:
         lines = [str(f) for f in self.items]
         answered = sum(f.status != "unanswered" for f in self.items)
-        lines.append(f"{self.passed} of {len(self.items)} right" + (f" ({answered} answered)" if answered < len(self.items) else "")
-                     + (f"; {self.note}" if self.note else "."))
+        tally = f"{self.passed} of {len(self.items)} right"
+        if answered < len(self.items):
+            tally += f" ({answered} answered)"
+        lines.append(tally + (f"; {self.note}" if self.note else "."))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -275,7 +289,7 @@ def check_quiz(answers: dict) -> QuizFeedback:
         stem, _ = _notebook(prefix)
         try:
             record_outcomes("quiz", stem, passed)
-            saved.append(f"results/{stem}.json")
+            saved.append(_shown(results_dir() / f"{stem}.json"))
         except OSError as e:
             return QuizFeedback(items, f"your answers could not be saved ({e}); the feedback above still holds.")
     return QuizFeedback(items, f"saved in {', '.join(saved)}." if saved else "")
@@ -398,7 +412,8 @@ choice(
      "nothing crashes: a (B, T) tensor is a perfectly valid (T, B) tensor to the model. That is why the bug is "
      "silent, and why diagnose checks behaviour."),
     ("it trains, reading each column of the batch (one position across windows) as a sequence",
-     "the first axis is read as time, so the model learns from the wrong neighbours; diagnose perturbs one sample and sees the others move. Transpose, or use a batch-first model."),
+     "the first axis is read as time, so the model learns from the wrong neighbours; diagnose perturbs one "
+     "sample and sees the others move. Transpose, or use a batch-first model."),
     ("nothing: an embedding does not care about the order",
      "the embedding does not, but the RNN after it carries its state along the first axis: with the axes "
      "swapped it reads across windows, not along them."),
@@ -962,8 +977,6 @@ choice(
 
 def write_solutions() -> None:
     """Rewrite the ``## Quiz`` section at the end of every notebooks/solutions/NN_*.md."""
-    from ..paths import project_root
-
     for prefix in sorted({key[:2] for key in QUESTIONS}):
         path = next((project_root() / "notebooks" / "solutions").glob(f"{prefix}_*.md"))
         text = path.read_text()
