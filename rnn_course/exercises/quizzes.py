@@ -429,8 +429,8 @@ choice(
      "the evaluation is the same for both: held-out plays, one vocabulary. A strong baseline winning is a "
      "result to report, not a bug to hunt."),
     ("a smoothed n-gram is a strong baseline on under a million words; the RNN needs more training to pass it",
-     "counting is cheap and the short run has seen each word a fraction of a time. Longer training beats the "
-     "trigram by a few percent; RNNs pull ahead as data and training grow."),
+     "counting is cheap and the short run has seen each word a fraction of a time. The shipped model, larger "
+     "and trained far longer, beats the same trigram; RNNs pull ahead as data and training grow."),
 )
 
 # 03 · Text generation
@@ -705,7 +705,7 @@ choice(
     ("LSTMs cannot model daily and weekly cycles",
      "they can (the residual LSTM starts from last week's load); they lack examples, not the capacity."),
     ("nine weeks hold nine Mondays: a network needs many examples of each situation, a linear model few",
-     "the classical models solve for a few coefficients in closed form; an LSTM learns by gradient descent from "
+     "the classical models are fitted in closed form by least squares; an LSTM learns by gradient descent from "
      "the same little data. With years of data and weather inputs, RNNs have room to win."),
     ("MAPE is unfair to neural networks",
      "every model is scored on the same origins with the same metric; the ranking is the data talking."),
