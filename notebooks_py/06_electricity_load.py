@@ -403,6 +403,28 @@ check("06-daily-profile", daily_profile)
 #
 # The last cell checks the notebook's claims and records its numbers.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/06_electricity_load.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("06")
+
+# %%
+quiz_answers = {
+    "06-quiz-origin":          ...,  # a letter
+    "06-quiz-validation-week": ...,  # a letter
+    "06-quiz-last-week":       ...,  # a letter
+    "06-quiz-recursive":       ...,  # a letter
+    "06-quiz-data-scale":      ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 assert summary.reason == "completed"
 assert truth.shape == (len(test_origins), H) and all(f.shape == truth.shape for f in forecasts.values())
