@@ -1,14 +1,17 @@
 """Next-word predictions, sampling and hidden-state views: right answers and clear messages."""
 
+import json
 import math
 
 import pytest
 import torch
 
 from rnn_course import save_checkpoint
-from rnn_course.language.views import (HiddenStateViewer, NextWordWidget, SamplingWidget, hidden_state_html,
-                                 load_pretrained, next_words, readable_features, sample_text, unit_correlations)
-from rnn_course.language.model import LMConfig, RecurrentLM
+from rnn_course.language.views import (HiddenStateViewer, NextWordWidget, SamplingWidget, float_state, hidden_state_html,
+                                 int8_state, load_pretrained, next_words, readable_features, sample_text, save_int8,
+                                 unit_correlations)
+from rnn_course.language.model import LMConfig, RecurrentLM, lm_loss
+from rnn_course.paths import data_dir
 from rnn_course.language.data import CharVocab, Vocab
 
 
@@ -125,3 +128,59 @@ def test_load_pretrained_rebuilds_model_and_vocab(tmp_path, char_model):
     assert torch.equal(loaded(x)[0], model(x)[0])
     with pytest.raises(ValueError, match="word' or 'char"):
         load_pretrained("pixel")
+
+
+def test_int8_storage_keeps_tied_weights_once_and_loads_as_float32(tmp_path):
+    torch.manual_seed(0)
+    vocab = Vocab(["<unk>"] + [f"w{i}" for i in range(299)])
+    model = RecurrentLM(LMConfig(vocab_size=300, embedding_dim=64, hidden_size=64, num_layers=2, tie_weights=True))
+    stored = int8_state(model)
+    assert stored["aliases"] == {"head.weight": "embedding.weight"} and "head.weight" not in stored["tensors"]
+    assert stored["tensors"]["embedding.weight"].dtype == torch.int8
+    path = tmp_path / "word_lm.pt"
+    save_int8(path, model, meta={"config": model.describe(), "itos": vocab.itos})
+    loaded, loaded_vocab, _ = load_pretrained("word", path)
+    assert loaded.head.weight is loaded.embedding.weight and loaded.embedding.weight.dtype == torch.float32
+    for name, p in model.state_dict().items():  # each weight within half a quantisation step of the original
+        step = p.abs().amax(dim=1, keepdim=True) / 127 if p.dim() == 2 else p.abs().max() / 1000
+        assert ((loaded.state_dict()[name] - p).abs() <= step / 2 + 1e-6).all(), name
+    assert path.stat().st_size < 0.4 * 4 * model.num_parameters()  # a float32 file would be ≥ 4 bytes a weight
+
+
+def test_per_row_scales_keep_small_rows_that_one_scale_would_zero():
+    weight = torch.cat([torch.full((1, 8), 100.0), torch.full((3, 8), 0.3)])  # (4, 8): one loud row
+    layer = torch.nn.Linear(8, 4)
+    with torch.no_grad():
+        layer.weight.copy_(weight)
+    back = float_state(int8_state(layer))["weight"]
+    assert torch.allclose(back, weight, rtol=1e-2)  # one scale for the matrix (100/127) would round 0.3 to 0
+
+
+def test_int8_storage_changes_a_trained_models_loss_by_under_0_002_nats():
+    torch.manual_seed(0)
+    model = RecurrentLM(LMConfig(vocab_size=40, embedding_dim=32, hidden_size=32, dropout=0.0, tie_weights=True))
+    ids = (torch.arange(2800) % 37 + (torch.arange(2800) % 3 == 0)).view(70, 40)  # (B, T+1): a learnable pattern
+    x, y = ids[:, :-1], ids[:, 1:]
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(60):
+        opt.zero_grad()
+        lm_loss(model, (x, y)).backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        before = lm_loss(model, (x, y)).item()
+        model.load_state_dict(float_state(int8_state(model)))
+        after = lm_loss(model, (x, y)).item()
+    assert before < 2.0 and abs(after - before) < 0.002
+
+
+def test_shipped_word_model_is_int8_under_15_mb_and_its_quantisation_cost_is_recorded():
+    path = data_dir() / "checkpoints" / "word_lm.pt"
+    assert path.stat().st_size <= 15e6
+    model, vocab, meta = load_pretrained("word")
+    assert all(p.dtype == torch.float32 for p in model.parameters()) and len(vocab) == model.config.vocab_size
+    record = json.loads((data_dir() / "benchmarks" / "word_lm.json").read_text())
+    assert record["step"] == meta["best_step"] and record["config"] == meta["config"]
+    assert abs(record["int8_minus_float32_nats"]) < 0.002  # measured by scripts/train_lm.py on the whole validation set
+    stored = int8_state(model)  # the loaded weights are exactly on the int8 grid the file holds
+    assert torch.allclose(float_state(stored)["embedding.weight"], model.embedding.weight, atol=1e-6)
