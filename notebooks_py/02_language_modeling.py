@@ -10,7 +10,7 @@
 # honestly on plays it has never read, and compare it with the smoothed n-gram model a
 # practitioner would try first.
 #
-# About 60 minutes to work through; the notebook runs in <!-- time:nb -->about 40 s<!-- /time -->.
+# About 60 minutes to work through; the notebook runs in <!-- time:nb -->about 65 s<!-- /time -->.
 
 # %%
 import math
@@ -134,7 +134,7 @@ trace(model, x_train[:4], layout="BTF")
 # %% [markdown]
 # ## Train
 #
-# The dashboard drives the course's trainer. The next cell runs <!-- time:cell=dashboard-run -->about 30 s<!-- /time --> of training from
+# The dashboard drives the course's trainer. The next cell runs <!-- time:cell=dashboard-run -->about 45 s<!-- /time --> of training from
 # code; press **Start** afterwards to train longer — the live slot shows the model's guesses for
 # the article's prefix as it learns. The curve's loss is the **cross-entropy** in **nats** per token:
 # the mean of −ln P(the real next token), a natural-log cousin of bits (1 nat ≈ 1.44 bits); the
@@ -184,37 +184,99 @@ print(f"Kneser-Ney trigram : {kn_ppl:7.1f}   ({time.perf_counter() - t0:.1f} s t
 print(f"our {summary.step}-step LSTM : {quick_ppl:7.1f}")
 
 # %% [markdown]
-# A model trained for <!-- time:cell=dashboard-run -->about 30 s<!-- /time --> loses to the trigram — plainly. Counting is cheap and
-# the RNN has seen each training word a fraction of a time. What does longer training reach? The
-# course ships a checkpoint made by `scripts/train_lm.py word` (a 256-unit tied LSTM, 4,000 steps
-# on one CPU thread, its settings and the numbers it reached stored inside the file). It is
-# loaded with its SHA-256 checked and `weights_only=True`, and evaluated here on the same test
-# block, against the trigram on the same 10,000-word vocabulary:
+# A model trained for <!-- time:cell=dashboard-run -->about 45 s<!-- /time --> loses to the trigram
+# — plainly. Counting is cheap and the RNN has seen each training word a fraction of a time. What
+# does a larger model, trained longer, reach? The course ships a checkpoint made by
+# `scripts/train_lm.py word`: a **2-layer, 512-unit tied LSTM** (9.3 M parameters) regularised the
+# usual way for a corpus this size — dropout between the layers and before the output (0.3), whole
+# words dropped from the embedding (0.1), gradients clipped at norm 0.5, the learning rate decayed
+# along a cosine from 3·10⁻³ — trained for 3,200 steps of 32 × 35 words (about four passes over the
+# training plays, 98 minutes on one thread of a shared 2-core machine, 52 CPU-minutes) and kept at
+# its best validation perplexity. The weights are stored as **int8** with one scale per row (9.6 MB;
+# float16 would take 19 MB); loading turns them back into float32, which moved the validation loss
+# by +0.0003 nats. The file is loaded with its SHA-256 checked and `weights_only=True`.
+#
+# Scoring it on the whole test set (103,000 words) takes a minute or more of one thread, so the
+# script did that and recorded it, reading each play from its start. Here the first 8,000 words of
+# each test play are read as 8 side-by-side streams of 999 words (batched, so it takes seconds; each
+# stream starts with an empty memory, a small handicap the trigram does not share), and the LSTM and
+# the trigram are scored on exactly the same words. The brackets are 95 % bootstrap intervals:
+# blocks of 200 consecutive words resampled with replacement (neighbouring words share a passage's
+# difficulty), the same blocks for both models when the reduction is computed.
 
 # %%
+from rnn_course.language.model import compare_perplexities, ngram_nll, stream_nll
 from rnn_course.language.views import load_pretrained
 
 big, big_vocab, meta = load_pretrained("word")
-big_block_ids = big_vocab.encode(test_block)
 if big_vocab.itos == vocab.itos:
     kn_big = kn  # the same vocabulary: the same baseline
 else:  # MAX_VOCAB was changed above: fit the baseline on the checkpoint's vocabulary
     kn_big = KneserNeyLM(order=3).fit(big_vocab.encode(train_tokens).tolist(), vocab_size=len(big_vocab))
-kn_big_ppl = kn_big.perplexity(big_block_ids.tolist())
-big_ppl = stream_perplexity(big, big_block_ids, steps=T, streams=24)
-gain = 1 - big_ppl / kn_big_ppl
-print(f"pretrained LSTM ({big.num_parameters():,} parameters, {meta['steps']} steps, "
-      f"{meta['train_seconds'] / 60:.0f} min of training): {big_ppl:.1f} on the test block")
-print(f"Kneser-Ney trigram, same vocabulary:  {kn_big_ppl:.1f}")
-print(f"→ the LSTM's perplexity is {gain:.0%} lower than the trigram's")
-kn_full = kn_big.perplexity(big_vocab.encode(test_tokens).tolist())
-print(f"whole test set: LSTM {meta['test_ppl']:.1f} (measured by the script) vs Kneser-Ney {kn_full:.1f}")
+
+
+def show(name, c):
+    """One row: LSTM and trigram perplexity, and how much lower the LSTM's is, [95 % intervals]."""
+    print(f"{name:24s} {c['ppl']:6.1f} [{c['ppl_ci95'][0]:5.1f}, {c['ppl_ci95'][1]:5.1f}]   "
+          f"{c['baseline_ppl']:6.1f} [{c['baseline_ci95'][0]:5.1f}, {c['baseline_ci95'][1]:5.1f}]   "
+          f"{c['reduction']:6.1%} [{c['reduction_ci95'][0]:6.1%}, {c['reduction_ci95'][1]:6.1%}]")
+
+
+print(f"pretrained LSTM: {big.num_parameters():,} parameters, kept at step {meta['best_step']:,} of "
+      f"{meta['steps']:,}, {meta['train_seconds'] / 60:.0f} min of training")
+print(f"{'first 8,000 words of':24s} {'LSTM':>21s}   {'Kneser-Ney trigram':>21s}   {'LSTM lower by':>22s}")
+block, lstm_nll, kn_nll = {}, [], []
+for r in plays("test"):
+    ids = big_vocab.encode(words(play_text(r["play"]))[:8_000])
+    lstm_nll.append(stream_nll(big, ids, steps=T, streams=8))  # 8 streams of 999 words: ids[1:7993]
+    kn_nll.append(ngram_nll(kn_big, ids[: len(lstm_nll[-1]) + 1]))  # the trigram on the same words
+    block[r["title"]] = compare_perplexities(lstm_nll[-1], kn_nll[-1])
+    show(r["title"], block[r["title"]])
+block["the three blocks"] = compare_perplexities(torch.cat(lstm_nll), torch.cat(kn_nll))
+show("the three blocks", block["the three blocks"])
+big_ppl, kn_big_ppl, gain = (block["the three blocks"][k] for k in ("ppl", "baseline_ppl", "reduction"))
 
 # %% [markdown]
-# Longer training beats the trigram — by a few percent, not by a landslide. On under a million
-# words of training text, a well-smoothed n-gram model is a strong baseline: RNN language models
-# pull ahead as data and training time grow (the article's "data scale"), which is exactly what a
-# laptop cannot show in a minute.
+# The script scored every word of the three test plays the same way (each play read from its
+# start) and kept the numbers in `data/benchmarks/word_lm.json`, with its learning curve in
+# `data/benchmarks/word_lm_curve.json` — validation and test perplexity every 400 steps. (The
+# curve reads the test text as 16 parallel streams, the table play by play, so its last test
+# point differs slightly from the table's.)
+
+# %%
+import json
+
+from rnn_course.paths import data_dir
+from rnn_course.plots import figure
+
+record = json.loads((data_dir() / "benchmarks" / "word_lm.json").read_text())
+if (record["step"], record["config"]) != (meta["best_step"], meta["config"]):
+    raise RuntimeError("data/benchmarks/word_lm.json is not the record of this checkpoint: "
+                       "re-run  python scripts/train_lm.py word --evaluate data/checkpoints/word_lm.pt")
+print(f"{'whole play':24s} {'LSTM':>21s}   {'Kneser-Ney trigram':>21s}   {'LSTM lower by':>22s}")
+for name, c in record["plays"].items():
+    show(name, c)
+
+curve = json.loads((data_dir() / "benchmarks" / "word_lm_curve.json").read_text())
+fig, (ax,) = figure(6.5, 3)
+ax.plot([p["epoch"] for p in curve], [p["valid_ppl"] for p in curve], "o-", label="LSTM, validation plays")
+ax.plot([p["epoch"] for p in curve], [p["test_ppl"] for p in curve], "o-", label="LSTM, test plays")
+ax.axhline(record["plays"]["whole test set"]["baseline_ppl"], color="grey", ls="--", label="Kneser-Ney trigram, test plays")
+ax.set(xlabel="passes over the training words", ylabel="perplexity", title="scripts/train_lm.py word")
+ax.legend()
+fig
+
+# %% [markdown]
+# A larger, regularised LSTM trained for four passes clearly beats the trigram: on the whole test set
+# its perplexity is about 20 % lower (125 against 157; the interval of the reduction, 19–21 %, is far
+# from zero), and it is lower on every play — by about a quarter on Hamlet and a fifth on Richard III,
+# but only an eighth on *Much Ado About Nothing*, the comedy, where the trigram is also at its best.
+# The lead is smaller than on the Penn Treebank, a corpus of the same
+# size, where a 2-layer LSTM reaches 82 against a 5-gram's 141 (Zaremba et al., 2014) — with 650-unit
+# layers and 39 passes, far more compute than one CPU thread for an hour and a half; the curve
+# above was still falling when the schedule ended. On under a million words a well-smoothed n-gram model is a
+# strong baseline: an RNN earns its lead with size, regularisation and training time, and the
+# minute-long run above has none of the three.
 #
 # ## What comes next? Ask the model
 #
@@ -255,7 +317,7 @@ with torch.no_grad():
     for _ in range(50):
         logits, state = big(prompt[:, -1:], state)  # one word, state carried
     t_step = (time.perf_counter() - t0) / 50
-print(f"parameters: {big.num_parameters():,}   checkpoint on disk: {ckpt.stat().st_size / 1e6:.1f} MB (float16)")
+print(f"parameters: {big.num_parameters():,}   checkpoint on disk: {ckpt.stat().st_size / 1e6:.1f} MB (int8 weights, one scale per row)")
 print(f"latency: {t_prompt * 1e3:.1f} ms to read a 5-word prompt, {t_step * 1e3:.2f} ms per further word (batch 1, CPU)")
 
 # %% [markdown]
@@ -292,17 +354,26 @@ check("02-unk-share", answer_3)
 # You built a vocabulary, turned text into `(B, T)` batches with next-word targets, caught the
 # article's model being fed the wrong layout, trained a batch-first LSTM from the dashboard, and
 # measured perplexity on plays the model had never read — against the n-gram baseline that a
-# short run does not beat, and that longer training does.
+# short run does not beat, and that a larger, regularised LSTM trained for four passes beats by
+# about 20 % on the whole test set (12–25 % play by play).
 #
 # The last cell checks the notebook's claims and records its numbers.
 
 # %%
 assert vocab.itos[0] == "<unk>" and x_train.shape[1] == T
 assert summary.reason == "completed" and trainer.history.val_loss[-1] < trainer.history.val_loss[0]
-assert big_ppl < kn_big_ppl, "the pretrained LSTM must beat the Kneser-Ney trigram on the test block"
+whole = record["plays"]["whole test set"]
+assert whole["reduction"] >= 0.15, "the pretrained LSTM must be at least 15 % below the Kneser-Ney trigram on the whole test set"
+assert all(c["ppl"] < c["baseline_ppl"] for c in record["plays"].values()), "the LSTM must beat the trigram on every test play"
+assert all(c["ppl"] < c["baseline_ppl"] for c in block.values()), "the LSTM must beat the trigram on every play's block here"
 rnn_course.record("kn_trigram_test_ppl", kn_big_ppl)
 rnn_course.record("pretrained_lstm_test_ppl", big_ppl)
 rnn_course.record("pretrained_vs_kn_reduction", gain)
+rnn_course.record("pretrained_vs_kn_reduction_by_play_block", {name: c["reduction"] for name, c in block.items()})
+rnn_course.record("whole_test_lstm_ppl", whole["ppl"])
+rnn_course.record("whole_test_kn_ppl", whole["baseline_ppl"])
+rnn_course.record("whole_test_reduction", whole["reduction"])
 rnn_course.record("quick_lstm_test_ppl", quick_ppl)
 rnn_course.record("quick_train_seconds", summary.seconds)
-print(f"✓ pretrained LSTM {big_ppl:.1f} < Kneser-Ney {kn_big_ppl:.1f} on the test block")
+print(f"✓ pretrained LSTM {whole['ppl']:.1f} vs Kneser-Ney {whole['baseline_ppl']:.1f} on the whole test set "
+      f"({whole['reduction']:.1%} lower), and lower on every test play")
