@@ -32,7 +32,8 @@ def main() -> None:
     ap.add_argument("--chars", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    model, vocab, _ = load_pretrained("char")
+    model, _ = load_pretrained("char")
+    vocab = model.vocab
     prompt = vocab.encode("KING:\n")
     timed(model, prompt, 50, 0)  # warm-up
     off = [timed(model, prompt, args.chars, s) for s in range(args.repeats)]

@@ -208,7 +208,8 @@ print(f"our {summary.step}-step LSTM : {quick_ppl:7.1f}")
 from rnn_course.language.model import compare_perplexities, ngram_nll, stream_nll
 from rnn_course.language.views import load_pretrained
 
-big, big_vocab, meta = load_pretrained("word")
+big, meta = load_pretrained("word")  # (model, meta), like every application's load_pretrained
+big_vocab = big.vocab  # the vocabulary it was trained with travels with it
 if big_vocab.itos == vocab.itos:
     kn_big = kn  # the same vocabulary: the same baseline
 else:  # MAX_VOCAB was changed above: fit the baseline on the checkpoint's vocabulary

@@ -182,7 +182,8 @@ print(sample(trainer))
 # %%
 from rnn_course.language.views import load_pretrained
 
-big, big_vocab, meta = load_pretrained("char")
+big, meta = load_pretrained("char")  # (model, meta), like every application's load_pretrained
+big_vocab = big.vocab  # the vocabulary it was trained with travels with it
 assert big_vocab.itos == vocab.itos
 big_nats = math.log(stream_perplexity(big, vocab.encode(valid_block), steps=T, streams=8))
 print(f"{big.num_parameters():,} parameters, {meta['steps']} steps, {meta['train_seconds'] / 60:.0f} min of training")

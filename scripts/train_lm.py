@@ -113,7 +113,8 @@ def per_play(model: RecurrentLM, vocab: Vocab, train_ids: torch.Tensor, T: int) 
 def evaluate_word(path: Path, float_state: dict | None = None) -> dict:
     """Score the stored word model: per play and pooled vs Kneser–Ney, plus the change in
     validation loss that int8 storage caused (when the float weights are at hand)."""
-    model, vocab, meta = load_pretrained("word", path)
+    model, meta = load_pretrained("word", path)
+    vocab = model.vocab
     T = meta["recipe"]["seq_len"]
     train_ids = vocab.encode(words(shakespeare("train")))
     valid_ids = vocab.encode(words(shakespeare("valid")))

@@ -122,7 +122,8 @@ def test_load_pretrained_rebuilds_model_and_vocab(tmp_path, char_model):
     model, vocab = char_model
     path = tmp_path / "char_lm.pt"
     save_checkpoint(path, model, meta={"config": model.describe(), "itos": vocab.itos})
-    loaded, loaded_vocab, meta = load_pretrained("char", path)
+    loaded, meta = load_pretrained("char", path)
+    loaded_vocab = loaded.vocab
     assert loaded_vocab.itos == vocab.itos
     x = vocab.encode("ROMEO").view(1, -1)
     assert torch.equal(loaded(x)[0], model(x)[0])
@@ -139,7 +140,8 @@ def test_int8_storage_keeps_tied_weights_once_and_loads_as_float32(tmp_path):
     assert stored["tensors"]["embedding.weight"].dtype == torch.int8
     path = tmp_path / "word_lm.pt"
     save_int8(path, model, meta={"config": model.describe(), "itos": vocab.itos})
-    loaded, loaded_vocab, _ = load_pretrained("word", path)
+    loaded, _ = load_pretrained("word", path)
+    loaded_vocab = loaded.vocab
     assert loaded.head.weight is loaded.embedding.weight and loaded.embedding.weight.dtype == torch.float32
     for name, p in model.state_dict().items():  # each weight within half a quantisation step of the original
         step = p.abs().amax(dim=1, keepdim=True) / 127 if p.dim() == 2 else p.abs().max() / 1000
@@ -177,7 +179,8 @@ def test_int8_storage_changes_a_trained_models_loss_by_under_0_002_nats():
 def test_shipped_word_model_is_int8_under_15_mb_and_its_quantisation_cost_is_recorded():
     path = data_dir() / "checkpoints" / "word_lm.pt"
     assert path.stat().st_size <= 15e6
-    model, vocab, meta = load_pretrained("word")
+    model, meta = load_pretrained("word")
+    vocab = model.vocab
     assert all(p.dtype == torch.float32 for p in model.parameters()) and len(vocab) == model.config.vocab_size
     record = json.loads((data_dir() / "benchmarks" / "word_lm.json").read_text())
     assert record["step"] == meta["best_step"] and record["config"] == meta["config"]

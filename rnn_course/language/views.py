@@ -77,10 +77,12 @@ def save_int8(path: Path, model: RecurrentLM, **kwargs) -> str:
 
 
 def load_pretrained(kind: str, path: Path | None = None):
-    """The shipped checkpoint for ``kind`` ("word" or "char"): returns (model, vocab, meta).
+    """The shipped checkpoint for ``kind`` ("word" or "char"): returns ``(model, meta)``, as every
+    application's ``load_pretrained`` does.
 
-    The file's SHA-256 is checked and it is read with ``weights_only=True``; the vocabulary
-    comes from the checkpoint itself, so it is exactly the one the model was trained with.
+    The file's SHA-256 is checked and it is read with ``weights_only=True``. The vocabulary comes
+    from the checkpoint itself and travels with the model as ``model.vocab``, so it is exactly the
+    one the model was trained with.
     Weights stored as int8 (the word model) or float16 (the character model) come back as
     float32.
     """
@@ -92,8 +94,8 @@ def load_pretrained(kind: str, path: Path | None = None):
     model = RecurrentLM(LMConfig(**meta["config"]))
     model.load_state_dict(float_state(payload["model"]))
     model.eval()
-    vocab = Vocab(list(meta["itos"])) if kind == "word" else CharVocab(list(meta["itos"]))
-    return model, vocab, meta
+    model.vocab = Vocab(list(meta["itos"])) if kind == "word" else CharVocab(list(meta["itos"]))
+    return model, meta
 
 
 @dataclass
