@@ -360,6 +360,28 @@ check("02-unk-share", answer_3)
 #
 # The last cell checks the notebook's claims and records its numbers.
 
+# %% [markdown]
+# ## Quiz
+#
+# Five questions on this notebook's ideas. Run the next cell to see them, replace each `...` below
+# with your answer — a letter such as `"b"` — and run the answer cell: every answer gets an
+# explanation, the wrong ones too. Your results are kept in `results/02_language_modeling.json`.
+
+# %%
+from rnn_course.exercises import check_quiz, quiz
+
+quiz("02")
+
+# %%
+quiz_answers = {
+    "02-quiz-vocabulary":  ...,  # a letter
+    "02-quiz-whole-plays": ...,  # a letter
+    "02-quiz-perplexity":  ...,  # a letter
+    "02-quiz-time-first":  ...,  # a letter
+    "02-quiz-short-run":   ...,  # a letter
+}
+check_quiz(quiz_answers)
+
 # %%
 assert vocab.itos[0] == "<unk>" and x_train.shape[1] == T
 assert summary.reason == "completed" and trainer.history.val_loss[-1] < trainer.history.val_loss[0]
