@@ -25,10 +25,10 @@ import rnn_course
 from rnn_course import Trainer, TrainConfig
 from rnn_course.translation.baselines import word_by_word
 from rnn_course.translation.data import detokenize, make_tensors, tokenize
+from rnn_course.translation.decoding import beam_search, translate, translate_pairs
 from rnn_course.translation.grammar import make_splits
-from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_loss, beam_search,
-                                          corpus_scores, length_thirds, load_pretrained, seq2seq_loss, translate,
-                                          translate_pairs)
+from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_loss, corpus_scores,
+                                          length_thirds, load_pretrained, seq2seq_loss)
 from rnn_course.vocab import SPECIAL_TOKENS, Vocab
 from rnn_course.shapes import trace
 from rnn_course.exercises import check, solution

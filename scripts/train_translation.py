@@ -29,8 +29,9 @@ from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
 from rnn_course.train import CosineLR
 from rnn_course.translation.data import detokenize, make_tensors, tokenize
 from rnn_course.translation.grammar import make_splits
-from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores,
-                                          greedy_decode, length_thirds, seq2seq_loss)
+from rnn_course.translation.decoding import greedy_decode
+from rnn_course.translation.model import (Seq2Seq, Seq2SeqConfig, checkpoint_meta, corpus_scores, length_thirds,
+                                          seq2seq_loss)
 from rnn_course.vocab import SPECIAL_TOKENS, Vocab
 
 SPLITS = dict(n_train=15_000, n_valid=500, n_test=1_000, seed=0)

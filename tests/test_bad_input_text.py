@@ -16,8 +16,8 @@ from rnn_course.language.views import NextWordWidget, SamplingWidget, next_words
 from rnn_course.repro import device
 from rnn_course.shapes.tracing import trace
 from rnn_course.train import Trainer
-from rnn_course.translation.model import (TRAINED_MAX_TOKENS, Seq2Seq, Seq2SeqConfig, beam_search, checkpoint_meta,
-                                          greedy_decode, load_pretrained, translate)
+from rnn_course.translation.decoding import beam_search, greedy_decode, translate
+from rnn_course.translation.model import TRAINED_MAX_TOKENS, Seq2Seq, Seq2SeqConfig, checkpoint_meta, load_pretrained
 from rnn_course.translation.views import translate_view
 from rnn_course.vocab import SPECIAL_TOKENS
 

@@ -6,9 +6,9 @@ import torch
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
 from rnn_course.translation.data import detokenize, make_tensors, tokenize
 from rnn_course.translation.grammar import make_splits
-from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_greedy, beam_search,
-                                          checkpoint_meta, corpus_scores, greedy_decode, length_thirds,
-                                          load_pretrained, seq2seq_loss, translate)
+from rnn_course.translation.decoding import beam_search, greedy_decode, translate
+from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_greedy, checkpoint_meta,
+                                          corpus_scores, length_thirds, load_pretrained, seq2seq_loss)
 from rnn_course.translation.views import TranslateWidget, attention_figure, translate_view
 from rnn_course.vocab import SPECIAL_TOKENS, Vocab
 

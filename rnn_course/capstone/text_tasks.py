@@ -15,8 +15,9 @@ from ..language.baselines import KneserNeyLM
 from ..language.data import CharVocab, lm_windows
 from ..language.model import LMConfig, RecurrentLM, lm_loss, stream_perplexity
 from ..translation.data import make_tensors, tokenize
+from ..translation.decoding import greedy_decode
 from ..translation.grammar import Pair
-from ..translation.model import Seq2Seq, Seq2SeqConfig, corpus_scores, greedy_decode, seq2seq_loss
+from ..translation.model import Seq2Seq, Seq2SeqConfig, corpus_scores, seq2seq_loss
 from ..vocab import SPECIAL_TOKENS, Vocab
 from .tasks import _Task, _batch_means_band, _blocks, _widen
 

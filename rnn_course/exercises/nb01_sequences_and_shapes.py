@@ -6,6 +6,7 @@ import torch
 
 from .answers import as_shape, as_whole, call_answer, kind_of
 from .core import exercise
+from .quizzes import choice
 
 
 @exercise("01-h_n-shape", 1, (
@@ -66,3 +67,66 @@ def _lstm_params(answer):
     if n == 150:
         return False, "that is a GRU (three gates); an LSTM has four."
     return False, "count W_ih (H×F), W_hh (H×H), b_ih (H), b_hh (H), for each of the LSTM's 4 gates."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "01-quiz-batch-first",
+    "You switch an `nn.LSTM` from the default layout to `batch_first=True`. Which tensors change layout?",
+    "b",
+    ("the input, the output, h_n and c_n",
+     "that is the classic bug: taking h_n to be batch-first because the input is. The states stay (L·D, B, H) "
+     "whatever batch_first says; read them as layer·direction first."),
+    ("the input and the output only; h_n and c_n stay (L·D, B, H)",
+     "batch_first switches the input to (B, T, F) and the output to (B, T, H); the final states keep one row "
+     "per layer and direction, so h_n[-1] is the last layer's state for every sequence."),
+    ("none: batch_first only makes the layer faster",
+     "it changes what the axes mean, not the speed: the same tensor read with the wrong setting mixes the "
+     "batch and time axes, silently."),
+)
+choice(
+    "01-quiz-last-step",
+    "A batch-first LSTM returns `out: (B, T, H)`. The article's predictor uses `out[-1]`. What does that pick?",
+    "c",
+    ("the last time step of every sequence, (B, H)",
+     "that would be out[:, -1]. On a batch-first output the first index is the batch axis, so out[-1] is a "
+     "sequence, not a step."),
+    ("an IndexError, since the first axis is the batch",
+     "nothing crashes, which is why the bug is silent: out[-1] is a valid index on any axis. diagnose finds it "
+     "by behaviour, not by shape."),
+    ("the last sequence of the batch, all its steps, (T, H)",
+     "indexing the first axis of (B, T, H) picks a sample. Every prediction then depends on that one sample: "
+     "diagnose reports batch-mixing. For the last step write out[:, -1]."),
+)
+choice(
+    "01-quiz-padding",
+    "A batch is padded to T_max = 4 steps and holds a sequence whose real length is 2. Without packing, what is "
+    "`out[:, -1]` for that sequence?",
+    "b",
+    ("its state after its real last step",
+     "the RNN does not know where the sequence ends: without packing it keeps reading the padding, so the last "
+     "position is two steps past the real end. Pack the batch, or take out[torch.arange(B), lengths - 1]."),
+    ("its state after reading two steps of padding as well",
+     "the RNN reads the zeros like any input, and they change the state. Packing tells it each length, so "
+     "h_n is each sequence's real last state; or index the real last step with the lengths."),
+    ("zeros, because the padding is zeros",
+     "zero inputs do not give a zero state: the biases and the carried state still pass through tanh, so the "
+     "state keeps moving. Only packing (or indexing the real last step) gives the right one."),
+)
+choice(
+    "01-quiz-linear-wins",
+    "On the toy task (output the sum of 12 numbers), linear regression beats the trained GRU. What do you conclude?",
+    "a",
+    ("the simpler model wins here, and that is the right conclusion",
+     "the sum is a fixed linear formula of a fixed window, which linear regression solves exactly. An RNN earns "
+     "its place when the answer is not such a formula: next words, prices, audio."),
+    ("the GRU was trained too briefly; train it until it wins",
+     "more training brings the GRU closer, but it cannot beat an exact solution. When a practitioner's first "
+     "model solves the task, stop there."),
+    ("RNNs cannot learn sums",
+     "the GRU explains over 95 % of the variance: it did learn to carry a running total through its state. It "
+     "is just not the best tool for a linear task."),
+    ("the linear model must be leaking the answer",
+     "nothing leaks: it is fitted on training sequences and scored on held-out ones. The task simply is linear, "
+     "which is why it is the baseline to try first."),
+)

@@ -7,6 +7,7 @@ import torch
 
 from .answers import as_shape, as_whole, call_answer, kind_of
 from .core import exercise
+from .quizzes import choice
 
 
 @exercise("04-decoder-input", 1, (
@@ -77,3 +78,71 @@ def _padding_mask(answer):
     if torch.equal(got, ~truth):
         return False, "that marks the padding as True; the course's masks are True on real words (flip it)."
     return False, "position t of sentence b is a word when t < lengths[b]: compare every position with every length."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "04-quiz-teacher-forcing",
+    "With teacher forcing, what does the decoder read at output step t during training?",
+    "a",
+    ("the true previous French word",
+     "tgt_in is the reference shifted by one, starting with <bos>: the decoder always conditions on the true "
+     "past and learns to predict the next word. All steps can run in one pass."),
+    ("its own prediction from step t − 1",
+     "that is what it reads when it translates. The difference between the two is exposure bias."),
+    ("the English word at position t",
+     "the English sentence reaches the decoder through the encoder's state and attention; the decoder's own "
+     "input is the French side, which is not aligned word for word with the English."),
+)
+choice(
+    "04-quiz-exposure-bias",
+    "The same model scores much worse on validation with `teacher_forcing=0.0` than with 1.0. Why?",
+    "b",
+    ("the validation set is harder",
+     "it is the same validation set both times; only what the decoder reads changed."),
+    ("it never practised recovering from its own errors, so one mistake feeds the next",
+     "exposure bias: trained on the true past, it meets its own mistakes only at translation time. Mixing in "
+     "its own predictions in training (teacher_forcing=0.5) narrows the gap, at a cost in speed."),
+    ("a bug: the loss should not depend on teacher forcing",
+     "the loss must depend on it: with teacher forcing off, every step conditions on the model's own earlier "
+     "words, and errors compound."),
+)
+choice(
+    "04-quiz-bottleneck",
+    "Without attention, scores fall on the longest third of the test sentences. Why?",
+    "a",
+    ("the whole sentence must pass through one vector before the first French word is written",
+     "without attention the decoder sees only h_n, H numbers, however long the sentence. Attention lets it read "
+     "every encoder output at every step, so long sentences keep their details."),
+    ("long sentences are rare in training",
+     "the attention model trains on the same sentences and keeps the long ones: the loss comes from the design, "
+     "not the data."),
+    ("BLEU penalises long sentences",
+     "BLEU's brevity penalty punishes translations that are too short, not long sentences."),
+)
+choice(
+    "04-quiz-padding-mask",
+    "Attention sets the scores of padded source positions to −∞ before the softmax. Why not to 0?",
+    "c",
+    ("0 would work as well: a score of 0 means no attention",
+     "a score of 0 still gets a weight e⁰ / Σ, far from zero when the other scores are small: the context "
+     "would mix in <pad>. Only −∞ gives exactly 0."),
+    ("−∞ makes the softmax faster",
+     "the cost is the same. The point is the value: softmax(−∞) is exactly 0."),
+    ("after the softmax a score of −∞ becomes a weight of exactly 0, so padding never enters the context",
+     "e^(−∞) = 0, and the remaining weights still sum to 1 over the real words. The mask is True on real words, "
+     "from each sentence's length."),
+)
+choice(
+    "04-quiz-compositional",
+    "A model near-perfect on the random test set scores lower on the compositional one (adjective–noun pairs "
+    "never seen together, each word known). What does that show?",
+    "b",
+    ("the compositional set has words outside the vocabulary",
+     "every word of it occurs in training; only the pairs are new."),
+    ("a model can fit sentences like its training data and still stumble on new combinations of known words",
+     "a random test set resembles training; a compositional one asks whether the model combines what it "
+     "knows. Test on the situations you will meet, not only on ones like training."),
+    ("the test set leaked into training",
+     "a leak would make the scores too good. Lower scores on unseen combinations are the opposite of a leak."),
+)

@@ -12,6 +12,7 @@ import numpy as np
 
 from .answers import as_number, call_answer, closest_mistake, kind_of
 from .core import exercise
+from .quizzes import choice
 
 
 @exercise("05-up-share", 1, (
@@ -73,3 +74,76 @@ def _fit_scaler(answer):
     if fitted_on(prices[:79]) or fitted_on(prices[:81]):
         return False, "off by one: the training part is positions 0 … train_end − 1."
     return False, "fit the scaler on the training part only: the prices before position train_end."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "05-quiz-lagged-copy",
+    "On a plot spanning years, a price model's prediction hugs the price. Zoomed in, its error is smaller "
+    "against the price a day earlier than against the price it predicts. What has it learned?",
+    "b",
+    ("to forecast well: the curves overlap",
+     "on a plot spanning years any lagged copy overlaps the price. Compare with persistence on the same days; "
+     "the plot hides a one-day shift."),
+    ("to copy yesterday's price, a step behind the truth",
+     "its best match is the past, not the future: it is persistence with extra steps, and no better. Always "
+     "score against persistence before believing a price plot."),
+    ("the future, through a leak",
+     "a leak would make it closest to the day it predicts. Being closest to the day before says it follows "
+     "the past."),
+)
+choice(
+    "05-quiz-leaky-scaler",
+    "A scaler fitted on all the prices gives a lower test error than one fitted on the training years. Which "
+    "error do you report?",
+    "c",
+    ("the lower one: it is the better model",
+     "the lower error comes from the leak: the scaler's mean and spread carry the test years' price range into "
+     "training. No real forecaster knows next year's range."),
+    ("the average of the two",
+     "averaging an honest number with a leaked one is still leaked. Fit every statistic on the past only."),
+    ("the one with the scaler fitted on the training years only",
+     "the scaler is part of the model: fitted on the future, it tells the model where future prices will be. "
+     "Fit it on the past, then transform everything with it."),
+)
+choice(
+    "05-quiz-returns",
+    "Why does the notebook model returns rather than prices?",
+    "a",
+    ("prices drift to levels never seen in training; returns stay in the range training covered",
+     "prices are non-stationary and an LSTM's output is bounded by what it saw, so it falls behind a climbing "
+     "price. Returns stay centred near zero; turn them back into prices only to score."),
+    ("returns are easier to predict",
+     "they are almost unpredictable (the efficient-market argument). The reason is range, not ease: a model "
+     "of returns meets familiar values."),
+    ("returns are fewer numbers",
+     "there is one return per day, as many as prices less one. The reason is what the values look like."),
+)
+choice(
+    "05-quiz-drift",
+    "Trained with squared error, the return LSTM outputs a nearly constant small positive number. Why?",
+    "b",
+    ("it is undertrained: longer training will beat drift",
+     "training cannot create information the inputs lack. If past returns say almost nothing about tomorrow's, "
+     "more steps converge to the same constant."),
+    ("squared error learns the mean of tomorrow's return given the inputs; with no information that is the "
+     "average return",
+     "the conditional mean, when past returns carry (almost) nothing, is the training years' mean return: the "
+     "drift. The LSTM found it, which is why it ties with drift and does not beat it."),
+    ("a bug: a model that outputs a constant has stopped learning",
+     "a constant is the right answer to an unpredictable target under squared error. The test that it learned "
+     "something real is beating drift walk-forward, which it does not."),
+)
+choice(
+    "05-quiz-walk-forward",
+    "Why evaluate walk-forward (refit before each block, forecast only from the past) and not with shuffled "
+    "k-fold cross-validation?",
+    "c",
+    ("shuffled k-fold gives more test data",
+     "it gives every day a turn in the test, but trains on days after the ones it tests: look-ahead."),
+    ("walk-forward is faster",
+     "it refits several times, so it is slower. It is chosen for honesty, not speed."),
+    ("it uses the model as it would be used: trained on everything before the day it forecasts, nothing after",
+     "shuffled folds put future days in training for past test days, and the score flatters the model. "
+     "Walk-forward never lets a forecast see its own day or later."),
+)

@@ -11,6 +11,7 @@ import torch
 
 from .answers import as_whole, call_answer, kind_of
 from .core import exercise
+from .quizzes import choice
 
 
 @exercise("06-naive-position", 1, (
@@ -64,3 +65,70 @@ def _daily_profile(answer):
         return True, (f"the load swings from {truth.min():,.0f} MW at night to {truth.max():,.0f} MW by day: "
                       "a forecast that ignores the time of day cannot be good.")
     return False, "group by time of day (hour and minute) and average over every day."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "06-quiz-origin",
+    "A day-ahead forecast is made at origin o (midnight). Which data may it use?",
+    "a",
+    ("load[:o], and calendar facts about tomorrow",
+     "everything before the origin, and what is known in advance (time of day, day of week, last week's load). "
+     "Every model is refitted at each origin on that data only."),
+    ("load[:o + 48], to fit the daily cycle",
+     "load[o:o + 48] is the day being forecast: using it is look-ahead, and the score would mean nothing."),
+    ("the whole series, as long as it only fits a scaler",
+     "a scaler fitted on the future leaks its level (notebook 05's trap 2). Fit every statistic on the data "
+     "before the origin."),
+)
+choice(
+    "06-quiz-validation-week",
+    "How many recent half-hours the lag regression reads is chosen on:",
+    "b",
+    ("the test weeks: pick the setting with the lowest test MAPE",
+     "then the test score is the best of several tries on the same days, which flatters the model. The test "
+     "weeks only score; settings are chosen before them."),
+    ("the validation week",
+     "the validation week chooses every setting, the test weeks score once. That keeps the test score an "
+     "honest estimate of the next weeks."),
+    ("the training error: more lags until it stops falling",
+     "training error keeps falling as inputs are added, because more inputs fit more noise. Only held-out "
+     "data says when more lags stop helping."),
+)
+choice(
+    "06-quiz-last-week",
+    "Why does 'same half-hour last week' beat 'same half-hour yesterday'?",
+    "c",
+    ("older data is more reliable",
+     "age has nothing to do with it: the week-old copy matches the calendar."),
+    ("yesterday is too close to tomorrow to help",
+     "close is usually good. Yesterday is the wrong kind of day whenever tomorrow's weekday differs, as on "
+     "Saturday and Monday."),
+    ("it gets both cycles right: the time of day and weekday against weekend",
+     "a Monday looks like last Monday, not like Sunday. Copying yesterday gets every weekend and every Monday "
+     "wrong."),
+)
+choice(
+    "06-quiz-recursive",
+    "Why can a recursive model's error grow along the 48-step horizon while a direct model's need not?",
+    "a",
+    ("it feeds its own predictions back as inputs, so its errors compound",
+     "each of the 48 steps reads the previous prediction as if it were a measured load; a mistake early in "
+     "the day shifts everything after it. A direct model emits all 48 at once from measured inputs."),
+    ("it has fewer parameters",
+     "its head is smaller, but that does not make errors grow with the horizon: feeding predictions back does."),
+    ("it sees less of the past",
+     "it reads the same window; the difference is what it reads while forecasting, its own predictions."),
+)
+choice(
+    "06-quiz-data-scale",
+    "With nine weeks of training data, the linear models beat the LSTMs. Why?",
+    "b",
+    ("LSTMs cannot model daily and weekly cycles",
+     "they can (the residual LSTM starts from last week's load); they lack examples, not the capacity."),
+    ("nine weeks hold nine Mondays: a network needs many examples of each situation, a linear model few",
+     "the classical models are fitted in closed form by least squares; an LSTM learns by gradient descent from "
+     "the same little data. With years of data and weather inputs, RNNs have room to win."),
+    ("MAPE is unfair to neural networks",
+     "every model is scored on the same origins with the same metric; the ranking is the data talking."),
+)

@@ -6,6 +6,7 @@ import numpy as np
 
 from .answers import as_number, as_whole, call_answer, kind_of, Reject
 from .core import exercise
+from .quizzes import choice
 
 
 @exercise("07-ctc-decode", 1, (
@@ -66,3 +67,71 @@ def _snr_db(answer):
     if abs(got + truth) < 0.01:
         return False, "upside down: signal power over noise power."
     return False, f"got {got:.2f}; SNR = 10·log10(mean(clean²) / mean((noisy − clean)²))."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "07-quiz-why-ctc",
+    "Why can't the article's per-frame classifier be trained with plain cross-entropy from these transcripts?",
+    "a",
+    ("cross-entropy needs a label for every frame, and a transcript does not say which frames are which letter",
+     "CTC removes the need: it sums the probability of every frame labelling that reads as the transcript, "
+     "so the model learns the alignment by itself."),
+    ("the RNN is too small",
+     "size is not the problem: no model can be trained on per-frame labels nobody has."),
+    ("audio is not a sequence",
+     "it is: a (T, F) sequence of log-mel frames. The problem is that the output is a shorter sequence with "
+     "no alignment given."),
+)
+choice(
+    "07-quiz-blank",
+    "CTC reads a transcript by merging repeats, then dropping blanks. Why is there a blank between the two e "
+    "runs in `__tthh_rr_eee_ee__` → `three`?",
+    "c",
+    ("it marks the end of a syllable",
+     "CTC knows no syllables; the blank only means 'no new character at this frame'."),
+    ("it is silence in the audio",
+     "blanks fill most frames, speech included: CTC models fire a character in a short spike and say blank "
+     "in between."),
+    ("without it the two e runs would merge into one e",
+     "repeats merge first, so a double letter needs a blank between its runs. The blank is how CTC spells "
+     "'ee'."),
+)
+choice(
+    "07-quiz-streaming",
+    "For live captions, which model: the bidirectional GRU or the unidirectional one?",
+    "b",
+    ("the bidirectional one: it is more accurate",
+     "its backward GRU starts at the end of the clip, so it can say nothing until the speaker stops: its "
+     "latency grows with the utterance."),
+    ("the unidirectional one: fixed small latency, at a cost in accuracy",
+     "it can emit each frame's output as soon as the audio has arrived (plus the convolutions' look-ahead). "
+     "It pays by deciding about a sound before hearing what follows."),
+    ("either: both transcribe a second of audio in milliseconds",
+     "speed is not latency. Both are faster than real time, but the bidirectional one cannot start until the "
+     "utterance ends."),
+)
+choice(
+    "07-quiz-new-voices",
+    "Noise in training made the model robust to noise, yet voices unlike any in training still break it. "
+    "What would help?",
+    "b",
+    ("more noise in training",
+     "white noise is not a new voice: noise augmentation did not help on the unfamiliar voices."),
+    ("more voices, or augmentation that changes the voice (speed and pitch)",
+     "a model only knows the voices it was trained on. Real systems train on thousands of speakers."),
+    ("a bigger GRU",
+     "capacity does not supply voices the model never heard; more data of the right kind does."),
+)
+choice(
+    "07-quiz-held-out-voices",
+    "Why are whole voices held out for validation and test, rather than random clips?",
+    "a",
+    ("a random clip's voice is also in training, so the score would measure memory of voices",
+     "the question is how the model does on a speaker it has never heard, so the test speakers must not speak "
+     "in training."),
+    ("random clips would make the test set too small",
+     "the size can be the same either way; the split decides what the score measures."),
+    ("CTC requires it",
+     "CTC trains on any split; the split is about honest evaluation."),
+)

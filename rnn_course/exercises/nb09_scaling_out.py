@@ -6,6 +6,7 @@ import math
 
 from .answers import as_number, as_whole
 from .core import exercise
+from .quizzes import choice, number
 
 
 @exercise("09-shard-size", 1, (
@@ -60,3 +61,68 @@ def _lost_steps(answer):
     if got == 50:
         return False, "at most 50 steps can be lost; here the snapshot at 400 was written and 401–437 followed."
     return False, "find the newest multiple of 50 at or before step 437; the steps after it are done again."
+
+
+# --- the quiz (rnn_course.exercises.quizzes shows and judges it) ------------------------------
+choice(
+    "09-quiz-same-curve",
+    "Two processes under DDP, same seed, same global batch, same steps as one process. What does the loss "
+    "curve look like?",
+    "a",
+    ("the same as one process, to float rounding",
+     "each rank computes on its shard, then the all-reduce averages the gradients, so every rank takes the "
+     "step one process would take on the whole batch. Only the order of additions differs."),
+    ("noisier: each process sees half the batch",
+     "each process computes on half, but the update uses the average over both halves: the whole batch."),
+    ("it falls twice as fast per step",
+     "per step the update is identical. DDP changes where the arithmetic happens, not the training."),
+)
+number(
+    "09-quiz-ring-volume",
+    "In a ring all-reduce over W = 4 ranks, each rank sends how many times its gradient's size in bytes?",
+    1.5, tol=0.01, what="a number, such as 0.5",
+    why="2·(W−1)/W = 1.5: W−1 rounds send a 1/W piece to add it up, W−1 more pass the sums on. It stays below 2 "
+        "however many ranks join.",
+    mistakes={
+        "(W−1)/W counts only the rounds that add up the pieces; W−1 more rounds pass the sums on.": 0.75,
+        "2 is the limit for many ranks; with W = 4 each rank sends 2·(W−1)/W of the gradient.": 2.0,
+        "2·(W−1) forgets that each round sends a 1/W piece, not the whole gradient.": 6.0,
+        "W−1 is sending the whole gradient to every other rank, which the ring avoids.": 3.0,
+    },
+)
+choice(
+    "09-quiz-two-cores",
+    "On a 2-core machine, how does 2 processes × 1 thread compare with 1 process × 2 threads?",
+    "b",
+    ("about twice as fast",
+     "twice the speed needs twice the hardware. Both use the same two cores."),
+    ("little or no faster: the same cores, plus the all-reduce and a second copy of everything",
+     "the second process takes the core a second thread could have used. Data parallelism pays when each "
+     "process brings its own hardware: a GPU or a machine each."),
+    ("it cannot run: DDP needs a GPU",
+     "DDP runs on CPUs with the gloo backend; the notebook ran it on two processes."),
+)
+choice(
+    "09-quiz-too-big",
+    "A model does not fit in one device's memory. Does DDP help?",
+    "b",
+    ("yes: it splits the model across the processes",
+     "DDP splits the batch, not the model: every process holds a whole copy."),
+    ("no: every process holds a whole copy; that needs model or pipeline parallelism",
+     "data parallelism multiplies throughput, not memory. A model too big for one device must itself be split."),
+    ("yes, if the global batch is made smaller",
+     "a smaller batch saves activation memory, on one process as on many; DDP adds nothing to that."),
+)
+number(
+    "09-quiz-classroom",
+    "Each running learner keeps about one core busy. 30 learners on a 10-core server press Run on a cell that "
+    "takes 10 s alone. About how many seconds does it take?",
+    30, tol=1.5, what="a number of seconds",
+    why="L learners on C cores make a cell take about L ÷ C = 3 times as long as alone: 30 s. Accepting twice as "
+        "long means about two learners per core.",
+    mistakes={
+        "that is the time alone: only with a core per learner would it stay there.": 10,
+        "3 is the slowdown factor L ÷ C; multiply it by the 10 s the cell takes alone.": 3,
+        "that is 30 learners times 10 s, as if one core ran them all; 10 cores share the work.": 300,
+    },
+)

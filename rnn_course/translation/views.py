@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..plots import figure, figure_html
 from ..vocab import EOS
-from .model import Translation, translate
+from .decoding import Translation, translate
 
 __all__ = ["attention_figure", "translate_view", "TranslateView", "TranslateWidget"]
 
