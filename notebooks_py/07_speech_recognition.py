@@ -154,7 +154,7 @@ for symbols in ["__tthh_rr_eee_ee__", "tthhrreeee", "_o_n_e__t_w_o"]:
 # %% [markdown]
 # ### The improved model: fewer frames, both directions, CTC
 #
-# `AcousticModel` (in `rnn_course/models/speech.py`) normalises the features with training
+# `AcousticModel` (in `rnn_course/speech/model.py`) normalises the features with training
 # statistics, **halves the frame rate twice** with strided 1-D convolutions (100 → 25 frames a
 # second), reads the result with a **bidirectional GRU** (2 layers × 160 units per direction), and
 # scores 29 classes (28 characters + blank) at every remaining frame. Padded frames are masked and
