@@ -1,9 +1,24 @@
 """Speech for notebook 07: audio in, log-mel frames out, transcripts as character ids.
 
-    wave = load_audio("clip.wav")                  # float32 (N,), mono, 16 kHz, whatever came in
-    feats = log_mel(wave)                          # (T, F): 100 frames a second, F = 40 mel bands
+    feats = features("clip.wav")                   # THE front end: any file, bytes, Clip or (wave, sr) → (T, F)
+    wave = load_audio("clip.wav")                  # float32 (N,), mono, 16 kHz, checked, whatever came in
+    feats = log_mel(wave)                          # (T, F): 100 frames a second, F = 40 mel bands to 4 kHz
     corpus = SpeechCorpus.load()                   # data/speech: synthesized clips, split by voice
     x, x_len, y, y_len = collate(batch)            # x: (B, T, F) padded, y: (B, S) char ids
+
+**One front end.** Every path — corpus clips in training and evaluation, an uploaded file, a
+NumPy wave — reaches the model through the same two steps: :func:`prepare_wave` (mono, 16 kHz,
+refuse silent, too short or too long audio) and :func:`log_mel` (mel bands from 20 Hz to
+``FMAX`` = 4 kHz only). The corpus's 12 kbit/s Opus codec leaves the spectrum above about 4 kHz
+nearly empty: a model that never sees those bands cannot come to rely on their emptiness, so a
+plain WAV from a microphone or another synthesizer reads much more like a corpus clip. Not
+entirely: the codec also reshapes the bands below 4 kHz (the shipped model: 6.6 % CER on the
+held-out voices' plain WAV, 2.3 % on the same files through the codec). Putting every input
+through the codec as well was measured and not kept: plain WAV of the held-out voices improved
+(2.4 %) but the other engines' speakers got worse (15 % → 21 %), and so did corpus clips coded
+twice; training on both plain and coded audio is what would close the gap.
+:func:`check_features` applies the same refusals to features handed to the model directly
+(``transcribe``), with the same messages.
 
 Features come from librosa (torchaudio has no build for torch 2.13); nothing here is a
 hand-written filterbank. Every loader names what to do when a file is missing or broken.
@@ -16,6 +31,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +40,8 @@ import torch
 from ..paths import data_dir
 
 __all__ = [
-    "AudioError", "SR", "HOP", "N_MELS", "load_audio", "mel_power", "log_mel", "frames_per_second",
+    "AudioError", "SR", "HOP", "N_MELS", "FMAX", "load_audio", "prepare_wave", "features", "check_features",
+    "mel_power", "log_mel", "frames_per_second",
     "CHARS", "encode_text", "decode_ids", "ctc_greedy", "error_rates",
     "Clip", "SpeechCorpus", "Augment", "add_noise", "SpeechDataset", "collate", "load_fsdd", "BLANK",
 ]
@@ -34,17 +51,69 @@ HOP = 160            # 10 ms between frames → 100 frames a second
 WIN = 400            # 25 ms analysis window
 N_MELS = 40          # mel bands: F, the feature count the RNN reads
 LOG_FLOOR = 1e-5     # log(mel + floor): silence sits on log(floor), not −inf
+FMAX = 4_000         # Hz: the highest mel band's edge — the band limit of the front end
+MIN_SECONDS, MAX_SECONDS = 0.1, 30.0  # shorter or longer audio is refused (clips are a few seconds)
+SILENCE_PEAK = 1e-4  # −80 dBFS: a wave whose loudest sample is below this is silence
+# Features whose loudest band has less mel power than this hold no sound: a silent wave's sit on
+# log(LOG_FLOOR) exactly; a tone at the wave check's −80 dBFS reaches about 1e-6.
+SILENT_MEL_POWER = 1e-7
 
 
 class AudioError(ValueError):
     """An audio file that cannot be used (empty, silent, unreadable); the message says why."""
 
 
-def load_audio(source, sr: int = SR) -> np.ndarray:
-    """Read a WAV/FLAC/Ogg file (a path, bytes or a file object) → float32 (N,) mono at ``sr``.
+def _silent(name: str) -> AudioError:
+    return AudioError(f"{name} is silent (peak below −80 dBFS): check the microphone or the file")
 
-    Stereo is averaged to mono; any other sample rate is resampled (librosa's soxr). An empty,
-    silent or unreadable file raises :class:`AudioError` with what to do about it.
+
+def _duration_problem(name: str, seconds: float) -> AudioError | None:
+    if seconds < MIN_SECONDS:
+        return AudioError(f"{name} is {seconds * 1000:.0f} ms long; give at least {MIN_SECONDS:g} s of speech")
+    if seconds > MAX_SECONDS:
+        return AudioError(f"{name} is {seconds:.0f} s long; this model was trained on clips of a few seconds — "
+                          f"cut it to under {MAX_SECONDS:.0f} s")
+    return None
+
+
+def prepare_wave(wave, sr: int, name: str = "the audio") -> np.ndarray:
+    """The front end's first step: a wave (N,) or (N, channels) at rate ``sr`` → float32 (N',) mono
+    at 16 kHz, refused with :class:`AudioError` when empty, not finite, silent, shorter than 0.1 s
+    or longer than 30 s. A NumPy array or a torch tensor; ``sr`` must be said (no guessing)."""
+    if torch.is_tensor(wave):
+        wave = wave.detach().cpu().numpy()
+    if not isinstance(wave, np.ndarray) or not np.issubdtype(wave.dtype, np.number):
+        raise AudioError(f"{name} must be a wave — a NumPy array or tensor of samples, shape (N,) or "
+                         f"(N, channels) — or a file; got {type(wave).__name__}")
+    if wave.ndim == 2 and wave.shape[1] <= 8 < wave.shape[0]:
+        wave = wave.mean(axis=1)  # (N, channels) → mono
+    if wave.ndim != 1:
+        raise AudioError(f"{name} has shape {wave.shape}; give a mono wave (N,) or (N, channels)")
+    if not isinstance(sr, (int, np.integer)) or isinstance(sr, bool) or sr < 1_000:
+        raise AudioError(f"the sample rate must be a whole number of samples a second (e.g. 16000); got {sr!r}")
+    if len(wave) == 0:
+        raise AudioError(f"{name} holds no samples: record or choose a clip with sound in it")
+    wave = wave.astype(np.float32)
+    if not np.isfinite(wave).all():
+        raise AudioError(f"{name} contains NaN or infinite samples: the file is corrupt")
+    problem = _duration_problem(name, len(wave) / sr)
+    if problem:
+        raise problem
+    if sr != SR:
+        import librosa
+
+        wave = librosa.resample(wave, orig_sr=int(sr), target_sr=SR, res_type="soxr_hq").astype(np.float32)
+    if np.abs(wave).max() < SILENCE_PEAK:
+        raise _silent(name)
+    return wave
+
+
+def load_audio(source, sr: int = SR) -> np.ndarray:
+    """Read a WAV/FLAC/Ogg file (a path, bytes or a file object) → float32 (N,) mono at 16 kHz.
+
+    Stereo is averaged to mono; any other sample rate is resampled (librosa's soxr), through
+    :func:`prepare_wave`. An empty, silent, too short, too long or unreadable file raises
+    :class:`AudioError` with what to do about it. (``sr`` other than 16 kHz: resampled once more.)
     """
     import soundfile as sf
 
@@ -59,6 +128,9 @@ def load_audio(source, sr: int = SR) -> np.ndarray:
             raise AudioError(f"no audio file at {path}: check the path")
         if path.stat().st_size == 0:
             raise AudioError(f"{path} is empty (0 bytes): record or choose a clip with sound in it")
+    elif isinstance(source, np.ndarray) or torch.is_tensor(source):
+        raise AudioError("this is a wave, not a file: give its sample rate with features(wave, sr=16000) "
+                         "or transcribe_source(model, wave, sr=16000)")
     try:
         data, rate = sf.read(source, dtype="float32", always_2d=True)  # (N, channels)
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError) as e:
@@ -68,16 +140,12 @@ def load_audio(source, sr: int = SR) -> np.ndarray:
         ) from None
     if data.shape[0] == 0:
         raise AudioError(f"{name} holds no samples: record or choose a clip with sound in it")
-    wave = data.mean(axis=1)  # (N,) stereo → mono
-    if not np.isfinite(wave).all():
-        raise AudioError(f"{name} contains NaN or infinite samples: the file is corrupt")
-    if rate != sr:
+    wave = prepare_wave(data.mean(axis=1), int(rate), name)  # (N, channels) → mono, 16 kHz
+    if sr != SR:
         import librosa
 
-        wave = librosa.resample(wave, orig_sr=rate, target_sr=sr, res_type="soxr_hq")
-    if np.abs(wave).max() < 1e-4:
-        raise AudioError(f"{name} is silent (peak below −80 dBFS): check the microphone or the file")
-    return wave.astype(np.float32)
+        wave = librosa.resample(wave, orig_sr=SR, target_sr=sr, res_type="soxr_hq").astype(np.float32)
+    return wave
 
 
 def frames_per_second(hop: int = HOP, sr: int = SR) -> float:
@@ -85,21 +153,66 @@ def frames_per_second(hop: int = HOP, sr: int = SR) -> float:
 
 
 def mel_power(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
-    """Mel spectrogram before the log, frames first: (T, F) float32 power, T = 1 + N // 160."""
+    """Mel spectrogram before the log, frames first: (T, F) float32 power, T = 1 + N // 160,
+    bands from 20 Hz to ``FMAX`` (4 kHz)."""
     import librosa
 
     wave = np.asarray(wave, dtype=np.float32)
     if wave.ndim != 1:
         raise ValueError(f"log_mel takes a mono wave of shape (N,), got {wave.shape}; average the channels first")
     mel = librosa.feature.melspectrogram(
-        y=wave, sr=sr, n_fft=512, win_length=WIN, hop_length=HOP, n_mels=n_mels, fmin=20, fmax=sr / 2,
-    )  # (F, T)
+        y=wave, sr=sr, n_fft=512, win_length=WIN, hop_length=HOP, n_mels=n_mels, fmin=20, fmax=min(FMAX, sr / 2),
+    )  # (F, T): bands from 20 Hz to 4 kHz only — the band limit (see the module's docstring)
     return np.ascontiguousarray(mel.T, dtype=np.float32)  # (T, F)
 
 
 def log_mel(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
     """Log-mel spectrogram, frames first: (T, F) float32 with T = 1 + N // 160, F = ``n_mels``."""
     return np.log(mel_power(wave, sr, n_mels) + LOG_FLOOR)  # (T, F)
+
+
+def features(source, sr: int | None = None) -> torch.Tensor:
+    """THE front end: what the model hears, (T, F) float32, from any input.
+
+    ``source``: a file (path, bytes, file object — read by :func:`load_audio`), a :class:`Clip`,
+    or a wave (NumPy array or tensor, (N,) or (N, channels)) with its sample rate ``sr``. Every
+    input is checked by :func:`prepare_wave` and turned into band-limited log-mel frames by
+    :func:`log_mel`; bad input raises :class:`AudioError` saying what to do.
+    """
+    if isinstance(source, Clip):
+        return torch.from_numpy(np.log(source.mel_power() + LOG_FLOOR))  # the clip's cached spectrogram
+    if isinstance(source, np.ndarray) or torch.is_tensor(source):
+        if sr is None:
+            raise AudioError("a wave needs its sample rate: features(wave, sr=16000) — the corpus and the "
+                             "model work at 16 kHz, and any other rate is resampled")
+        return torch.from_numpy(log_mel(prepare_wave(source, sr)))
+    return torch.from_numpy(log_mel(load_audio(source)))
+
+
+def check_features(feats, n_mels: int = N_MELS, name: str = "the audio") -> torch.Tensor:
+    """Features handed to the model directly → a float32 tensor (T, F), or :class:`AudioError`
+    with the front end's own message: silent, too short or too long, or not (T, F) features.
+    A NumPy array is accepted like a tensor."""
+    if isinstance(feats, np.ndarray):
+        feats = torch.from_numpy(np.ascontiguousarray(feats))
+    if not torch.is_tensor(feats):
+        raise AudioError(f"the model reads log-mel features, a (T, F={n_mels}) tensor or array; got "
+                         f"{type(feats).__name__}. For a file or a wave use features(source, sr=...) first")
+    if feats.dim() == 1:
+        raise AudioError(f"this looks like a wave of {len(feats)} samples, shape (N,); the model reads log-mel "
+                         f"features (T, F={n_mels}): use features(wave, sr=16000) first")
+    if feats.dim() != 2 or feats.shape[1] != n_mels:
+        raise AudioError(f"features must have shape (T, F={n_mels}); got {tuple(feats.shape)}")
+    if not feats.is_floating_point():
+        feats = feats.float()
+    problem = _duration_problem(name, len(feats) * HOP / SR)
+    if problem:
+        raise problem
+    if not torch.isfinite(feats).all():
+        raise AudioError(f"{name} contains NaN or infinite values: compute them again from the audio")
+    if float(feats.max()) < np.log(LOG_FLOOR + SILENT_MEL_POWER):
+        raise _silent(name)
+    return feats
 
 
 # --- transcripts: characters in, characters out -----------------------------------------------
@@ -152,17 +265,39 @@ def error_rates(references: list[str], hypotheses: list[str]) -> dict:
 # --- the corpus ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Clip:
-    wave: np.ndarray  # (N,) float32 at 16 kHz
-    text: str
-    speaker: str
-    split: str
-    voice: str = ""
+    """One utterance: its wave (N,) float32 at 16 kHz, transcript, speaker, split and voice.
+
+    ``wave`` may be given as an array, or as a function that decodes it (the corpus does this:
+    clips are decoded from the zip only when their wave is asked for, and not kept, so a loaded
+    corpus costs a few megabytes, not the ~400 MB its decoded audio would). ``seconds`` is then
+    needed, and known from the manifest. The clip's mel spectrogram is computed once and kept
+    (:meth:`mel_power`): every dataset built on the clip reuses it.
+    """
+
+    __slots__ = ("_wave", "text", "speaker", "split", "voice", "seconds", "_power")
+
+    def __init__(self, wave, text: str, speaker: str, split: str, voice: str = "", seconds: float | None = None):
+        self._wave, self.text, self.speaker, self.split, self.voice = wave, text, speaker, split, voice
+        if seconds is None:
+            if callable(wave):
+                raise ValueError("a clip decoded on demand needs its length: give seconds=")
+            seconds = len(wave) / SR
+        self.seconds = float(seconds)
+        self._power: np.ndarray | None = None
 
     @property
-    def seconds(self) -> float:
-        return len(self.wave) / SR
+    def wave(self) -> np.ndarray:
+        return self._wave() if callable(self._wave) else self._wave
+
+    def mel_power(self) -> np.ndarray:
+        """``mel_power(self.wave)``, (T, F), computed at the first call and kept."""
+        if self._power is None:
+            self._power = mel_power(self.wave)
+        return self._power
+
+    def __repr__(self) -> str:
+        return f"Clip({self.text!r}, speaker={self.speaker!r}, split={self.split!r}, {self.seconds:.2f} s)"
 
 
 def _speech_dir() -> Path:
@@ -178,11 +313,15 @@ def _speech_dir() -> Path:
 class SpeechCorpus:
     """The synthesized spoken-digit corpus in ``data/speech`` (see data/README.md), by split.
 
-    Splits: ``train``, ``valid``, ``test`` (whole voices held out), ``unseen_variant`` and
-    ``foreign_accent`` (voices unlike any in training: the hard test).
+    Splits (whole voices held out, see scripts/build_speech.py): ``train``, ``valid``, ``test``;
+    the hard test's ``fast`` (the test voices at 220 words a minute), ``unseen_variant`` and
+    ``foreign_accent`` (espeak-ng voices unlike any in training); and, stored as lossless FLAC
+    rather than through the codec, ``test_plain`` (the test voices, new digit strings) and
+    ``unseen_engine`` (speakers of flite and festival, engines whose voices never appear above).
+    Clips are decoded when their wave is needed (:class:`Clip`), never all at once.
     """
 
-    SPLITS = ("train", "valid", "test", "unseen_variant", "foreign_accent")
+    SPLITS = ("train", "valid", "test", "fast", "unseen_variant", "foreign_accent", "test_plain", "unseen_engine")
 
     def __init__(self, clips: dict[str, list[Clip]]):
         self.clips = clips
@@ -190,8 +329,6 @@ class SpeechCorpus:
     @classmethod
     def load(cls, splits=SPLITS, max_per_split: int | None = None) -> "SpeechCorpus":
         import zipfile
-
-        import soundfile as sf
 
         unknown = set(splits) - set(cls.SPLITS)
         if unknown:
@@ -202,15 +339,18 @@ class SpeechCorpus:
         clips: dict[str, list[Clip]] = {s: [] for s in splits}
         try:
             with zipfile.ZipFile(folder / "clips.zip") as zf:
-                for r in rows:
-                    if max_per_split is not None and len(clips[r["split"]]) >= max_per_split:
-                        continue
-                    wave, _ = sf.read(io.BytesIO(zf.read(r["file"])), dtype="float32")
-                    clips[r["split"]].append(Clip(wave, r["text"], r["speaker"], r["split"], r["voice"]))
-        except (zipfile.BadZipFile, KeyError, sf.LibsndfileError) as e:
-            raise FileNotFoundError(
-                f"data/speech/clips.zip is damaged ({e}); restore it with `git checkout -- data/speech`"
-            ) from None
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as e:
+            raise FileNotFoundError(f"data/speech/clips.zip is damaged ({e}); restore it with "
+                                    "`git checkout -- data/speech`") from None
+        for r in rows:
+            if max_per_split is not None and len(clips[r["split"]]) >= max_per_split:
+                continue
+            if r["file"] not in names:
+                raise FileNotFoundError(f"data/speech/clips.zip lacks {r['file']} named in manifest.csv; restore "
+                                        "both with `git checkout -- data/speech`")
+            clips[r["split"]].append(Clip(_ZipMember(folder / "clips.zip", r["file"]), r["text"], r["speaker"],
+                                          r["split"], r["voice"], seconds=float(r["seconds"])))
         return cls(clips)
 
     def __getitem__(self, split: str) -> list[Clip]:
@@ -224,6 +364,38 @@ class SpeechCorpus:
     def summary(self) -> list[dict]:
         return [{"split": s, "clips": len(c), "voices": len({x.speaker for x in c}),
                  "minutes": round(sum(x.seconds for x in c) / 60, 1)} for s, c in self.clips.items()]
+
+
+@lru_cache(maxsize=4)
+def _open_zip(path: Path, stamp: tuple[int, int]):
+    """One open ``ZipFile`` per corpus file (and per version of it: ``stamp`` is its mtime and
+    size), shared by all its clips: opening it reads the whole directory of ~4,500 entries."""
+    import zipfile
+
+    return zipfile.ZipFile(path)
+
+
+class _ZipMember:
+    """Decodes one clip of the corpus zip when called → (N,) float32 at 16 kHz (Opus or FLAC)."""
+
+    __slots__ = ("zip_path", "name")
+
+    def __init__(self, zip_path: Path, name: str):
+        self.zip_path, self.name = zip_path, name
+
+    def __call__(self) -> np.ndarray:
+        import zipfile
+
+        import soundfile as sf
+
+        try:
+            st = self.zip_path.stat()
+            data = _open_zip(self.zip_path, (st.st_mtime_ns, st.st_size)).read(self.name)
+            wave, rate = sf.read(io.BytesIO(data), dtype="float32")
+        except (OSError, zipfile.BadZipFile, KeyError, sf.LibsndfileError) as e:
+            raise FileNotFoundError(f"data/speech/clips.zip is damaged or gone ({e}); restore it with "
+                                    "`git checkout -- data/speech`") from None
+        return prepare_wave(wave, rate, self.name)
 
 
 # --- augmentation and batches -----------------------------------------------------------------------
@@ -267,8 +439,8 @@ class Augment:
         wave = np.concatenate([np.zeros(shift * HOP, np.float32), wave * np.float32(gain)])
         return add_noise(wave, snr, rng) if snr is not None else wave.astype(np.float32)
 
-    def features(self, wave: np.ndarray, power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """``log_mel(self(wave, rng))``, (T, F), from the clip's cached ``mel_power(wave)``, (T, F).
+    def features(self, clip: Clip, rng: np.random.Generator) -> np.ndarray:
+        """``log_mel(self(clip.wave, rng))``, (T, F), from the clip's cached ``clip.mel_power()``, (T, F).
 
         Gain and shift need no new spectrogram: a gain g scales every band's power by g², and a
         shift of k frames puts k silent frames in front. Only noise, new in every frame, is added
@@ -276,14 +448,20 @@ class Augment:
         """
         gain, shift, snr = self.draw(rng)
         if snr is not None:
-            return log_mel(self._apply(wave, gain, shift, snr, rng))
+            return log_mel(self._apply(clip.wave, gain, shift, snr, rng))
+        power = clip.mel_power()
         silence = np.zeros((shift, power.shape[1]), np.float32)
         return np.log(np.concatenate([silence, power * np.float32(gain ** 2)]) + LOG_FLOOR)  # (shift + T, F)
 
 
 class SpeechDataset(torch.utils.data.Dataset):
-    """Clips → (features (T, F), target ids (S,)). Each clip's spectrogram is computed once;
-    augmentation reuses it (see :meth:`Augment.features`)."""
+    """Clips → (features (T, F), target ids (S,)), through the front end (:func:`features`).
+
+    Each clip's spectrogram is computed once and kept on the clip (:meth:`Clip.mel_power`), so
+    datasets over the same clips share it; augmentation reuses it (see :meth:`Augment.features`).
+    ``noise_snr_db`` adds fixed noise (seeded per clip) for a noisy test set; those features are
+    kept by the dataset.
+    """
 
     def __init__(self, clips: list[Clip], augment: Augment | None = None, seed: int = 0,
                  noise_snr_db: float | None = None):
@@ -291,9 +469,8 @@ class SpeechDataset(torch.utils.data.Dataset):
             raise ValueError("no clips: give at least one Clip")
         self.clips, self.augment = clips, augment
         self.rng = np.random.default_rng(seed)
-        self._cache: dict[int, torch.Tensor] = {}
-        self._power: dict[int, np.ndarray] = {}  # mel power (T, F) per clip, for augmentation
-        self.noise_snr_db = noise_snr_db  # fixed noise for a noisy test set (seeded per clip)
+        self._noisy: dict[int, torch.Tensor] = {}
+        self.noise_snr_db = noise_snr_db
         self.seed = seed
 
     def __len__(self) -> int:
@@ -302,15 +479,13 @@ class SpeechDataset(torch.utils.data.Dataset):
     def features(self, i: int) -> torch.Tensor:
         clip = self.clips[i]
         if self.augment is not None:
-            if i not in self._power:
-                self._power[i] = mel_power(clip.wave)
-            return torch.from_numpy(self.augment.features(clip.wave, self._power[i], self.rng))
-        if i not in self._cache:
-            wave = clip.wave
-            if self.noise_snr_db is not None:
-                wave = add_noise(wave, self.noise_snr_db, np.random.default_rng([self.seed, i]))
-            self._cache[i] = torch.from_numpy(log_mel(wave))
-        return self._cache[i]
+            return torch.from_numpy(self.augment.features(clip, self.rng))
+        if self.noise_snr_db is None:
+            return features(clip)
+        if i not in self._noisy:
+            wave = add_noise(clip.wave, self.noise_snr_db, np.random.default_rng([self.seed, i]))
+            self._noisy[i] = torch.from_numpy(log_mel(wave))
+        return self._noisy[i]
 
     def __getitem__(self, i: int):
         return self.features(i), torch.tensor(encode_text(self.clips[i].text))

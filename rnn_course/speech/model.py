@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..checkpoint import load_checkpoint
 from ..paths import data_dir
-from .data import CHARS, N_MELS, collate, ctc_greedy, error_rates
+from .data import CHARS, N_MELS, check_features, collate, ctc_greedy, error_rates
 
 __all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "evaluate", "load_pretrained",
            "checkpoint_meta", "PRETRAINED"]
@@ -128,10 +129,17 @@ def ctc_loss_fn(model: AcousticModel, batch) -> torch.Tensor:
 
 @torch.no_grad()
 def transcribe(model: AcousticModel, feats) -> list[str]:
-    """Greedy transcripts for a list of (T, F) feature tensors (or one)."""
+    """Greedy transcripts for a list of (T, F) features — tensors or NumPy arrays — or for one.
 
-    single = torch.is_tensor(feats)
-    items = [(f, torch.zeros(0, dtype=torch.long)) for f in ([feats] if single else feats)]
+    Features come from the front end (``rnn_course.speech.data.features``). Each is checked as
+    the front end checks audio (``check_features``): silent, too short or too long features, or a
+    wave given where features belong, raise ``AudioError`` saying what to do — never a guess.
+    """
+    single = torch.is_tensor(feats) or isinstance(feats, np.ndarray)
+    items = [(check_features(f, model.config.n_mels), torch.zeros(0, dtype=torch.long))
+             for f in ([feats] if single else feats)]
+    if not items:
+        return []
     x, x_len, _, _ = collate(items)
     was = model.training
     model.eval()
@@ -149,7 +157,7 @@ def evaluate(model: AcousticModel, dataset, batch_size: int = 256) -> dict:
     (padding never changes a transcript; it only costs time).
     """
 
-    order = sorted(range(len(dataset)), key=lambda i: len(dataset.clips[i].wave))
+    order = sorted(range(len(dataset)), key=lambda i: dataset.clips[i].seconds)
     hyps = [""] * len(dataset)
     for start in range(0, len(dataset), batch_size):
         batch = order[start:start + batch_size]
