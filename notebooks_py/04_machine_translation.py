@@ -13,7 +13,7 @@
 # in play. Every model is scored with BLEU, chrF and exact match against a word-by-word
 # dictionary, on held-out sentences.
 #
-# About 60 minutes to work through; the notebook runs in <!-- time:nb -->about 40 s<!-- /time -->.
+# About 60 minutes to work through; the notebook runs in <!-- time:nb -->about 65 s<!-- /time -->.
 
 # %%
 import time
@@ -152,7 +152,7 @@ logits, h = article.decoder(step_input, h)
 print(f"decoder input at one step {tuple(step_input.shape)}, hidden {tuple(h.shape)}, logits {tuple(logits.shape)}")
 
 # %% [markdown]
-# Train it briefly on 4,000 pairs (<!-- time:cell=article-training -->about 4 s<!-- /time -->) — it learns something, but not French:
+# Train it briefly on 4,000 pairs (<!-- time:cell=article-training -->about 5 s<!-- /time -->) — it learns something, but not French:
 
 # %% tags=["article-training"]
 from rnn_course.train import ProgressBar
@@ -206,7 +206,7 @@ for i, n in enumerate(src_len.tolist()):
 # ## Train
 #
 # The dashboard drives the course's trainer. The next cell trains the attention model for 200
-# steps (<!-- time:cell=dashboard-run -->about 15 s<!-- /time -->) on the same 4,000 pairs; the live slot shows how it translates a
+# steps (<!-- time:cell=dashboard-run -->about 20 s<!-- /time -->) on the same 4,000 pairs; the live slot shows how it translates a
 # sentence with a colour adjective and a negation as it learns. Press **Start** afterwards to
 # train longer.
 
@@ -230,7 +230,7 @@ print(summary)
 print(sample(trainer))
 
 # %% [markdown]
-# The plain encoder–decoder, same data, same budget (<!-- time:cell=plain-training -->about 7 s<!-- /time -->):
+# The plain encoder–decoder, same data, same budget (<!-- time:cell=plain-training -->about 10 s<!-- /time -->):
 
 # %% tags=["plain-training"]
 plain_trainer = Trainer(plain, train_small, seq2seq_loss, val_data=valid, config=config,
