@@ -16,7 +16,7 @@
 # provenance and licences in `data/README.md`). Synthetic voices are far easier than people — this
 # notebook measures how much.
 #
-# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 75 s<!-- /time -->.
+# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 55 s<!-- /time -->.
 
 # %%
 import time
@@ -236,7 +236,7 @@ pd.DataFrame({k: {"CPU s per training step": round(v["cpu_seconds_per_step"], 2)
 # it off for this one-minute run, because noisy clips make early learning slower — the shipped
 # models below show what noise in training buys, over 1,200 steps.
 #
-# Here: 240 steps of 24 clips, <!-- time:cell=dashboard-run -->about 55 s<!-- /time --> of CPU, the
+# Here: 240 steps of 24 clips, <!-- time:cell=dashboard-run -->about 35 s<!-- /time --> of CPU, the
 # notebook's longest cell. The run trains a slimmer sibling of the model above — 128 units per
 # direction instead of 160 (`AcousticConfig(hidden=128)`): a step costs about a fifth less, and at
 # this short budget it learns as well. The shipped models keep 160.

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from rnn_course import save_checkpoint
-from rnn_course.language.data import CharVocab, Vocab
-from rnn_course.language.model import MAX_GENERATE, LMConfig, RecurrentLM, generate, generate_by_rereading
+from rnn_course.language.data import Vocab
+from rnn_course.language.model import MAX_GENERATE, generate, generate_by_rereading
 from rnn_course.language.views import NextWordWidget, SamplingWidget, next_words, sample_text
 from rnn_course.repro import device
 from rnn_course.shapes.tracing import trace
@@ -20,20 +20,6 @@ from rnn_course.translation.decoding import beam_search, greedy_decode, translat
 from rnn_course.translation.model import TRAINED_MAX_TOKENS, Seq2Seq, Seq2SeqConfig, checkpoint_meta, load_pretrained
 from rnn_course.translation.views import translate_view
 from rnn_course.vocab import SPECIAL_TOKENS
-
-
-@pytest.fixture(scope="module")
-def word_model():
-    torch.manual_seed(0)
-    vocab = Vocab(["<unk>", "the", "cat", "sat", "on", "mat", ".", ","])
-    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=8)).eval(), vocab
-
-
-@pytest.fixture(scope="module")
-def char_model():
-    torch.manual_seed(0)
-    vocab = CharVocab.build("ROMEO:\nO, she doth teach the torches to burn bright!")
-    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=12, cell="gru")).eval(), vocab
 
 
 EN = ["the", "black", "cat", "is", "happy", "dog", "small", "."]

@@ -12,21 +12,7 @@ from rnn_course.language.views import (HiddenStateViewer, NextWordWidget, Sampli
                                  unit_correlations)
 from rnn_course.language.model import LMConfig, RecurrentLM, lm_loss
 from rnn_course.paths import data_dir
-from rnn_course.language.data import CharVocab, Vocab
-
-
-@pytest.fixture(scope="module")
-def word_model():
-    torch.manual_seed(0)
-    vocab = Vocab(["<unk>", "the", "cat", "sat", "on", "mat", ".", ","])
-    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=8)).eval(), vocab
-
-
-@pytest.fixture(scope="module")
-def char_model():
-    torch.manual_seed(0)
-    vocab = CharVocab.build("ROMEO:\nO, she doth teach the torches to burn bright!")
-    return RecurrentLM(LMConfig(vocab_size=len(vocab), embedding_dim=8, hidden_size=12, cell="gru")).eval(), vocab
+from rnn_course.language.data import Vocab
 
 
 def test_next_words_are_the_models_top_k(word_model):
@@ -123,8 +109,7 @@ def test_load_pretrained_rebuilds_model_and_vocab(tmp_path, char_model):
     path = tmp_path / "char_lm.pt"
     save_checkpoint(path, model, meta={"config": model.describe(), "itos": vocab.itos})
     loaded, meta = load_pretrained("char", path)
-    loaded_vocab = loaded.vocab
-    assert loaded_vocab.itos == vocab.itos
+    assert loaded.vocab.itos == vocab.itos  # the vocabulary travels with the model
     x = vocab.encode("ROMEO").view(1, -1)
     assert torch.equal(loaded(x)[0], model(x)[0])
     with pytest.raises(ValueError, match="word' or 'char"):
@@ -141,7 +126,7 @@ def test_int8_storage_keeps_tied_weights_once_and_loads_as_float32(tmp_path):
     path = tmp_path / "word_lm.pt"
     save_int8(path, model, meta={"config": model.describe(), "itos": vocab.itos})
     loaded, _ = load_pretrained("word", path)
-    loaded_vocab = loaded.vocab
+    assert loaded.vocab.itos == vocab.itos  # the vocabulary travels with the model
     assert loaded.head.weight is loaded.embedding.weight and loaded.embedding.weight.dtype == torch.float32
     for name, p in model.state_dict().items():  # each weight within half a quantisation step of the original
         step = p.abs().amax(dim=1, keepdim=True) / 127 if p.dim() == 2 else p.abs().max() / 1000

@@ -7,8 +7,9 @@ import pytest
 
 from rnn_course.translation.baselines import lexicon_dictionary, word_by_word
 from rnn_course.translation.data import load_tatoeba_tsv, tokenize
-from rnn_course.translation.grammar import (ADJECTIVES, HELD_OUT, NOUNS, NounPhrase, Pair, conjugate,
-                                            generate_pairs, make_splits, sentence)
+from rnn_course.translation.corpus import MAX_FR_TOKENS, VARIED, generate_pairs, make_splits, structural_holdout
+from rnn_course.translation.grammar import (ADJECTIVES, HELD_OUT, NOT_SAID, NOUNS, NounPhrase, Pair, conjugate,
+                                            constructions, is_template, join_clauses, pos_tags, sentence, structure)
 from rnn_course.vocab import SPECIAL_TOKENS
 
 NP = NounPhrase
@@ -40,9 +41,36 @@ def watch(np, **kw):
     (NP("cat", "black", plural=True, definite=False), "des chats noirs"),
     (NP("horse", "big", plural=True), "les grands chevaux"),
     (NP("mouse", plural=True), "les souris"),
+    (NP("man", "big"), "l'homme grand"),                 # not "le grand homme", a great man
+    (NP("man", "big", definite=False), "un homme grand"),
+    (NP("man", "big", plural=True, definite=False), "des hommes grands"),  # not "de grands hommes"
+    (NP("woman", "big", plural=True), "les femmes grandes"),
+    (NP("boy", "big"), "le grand garçon"),
+    (NP("woman", "old"), "la vieille femme"),
 ])
 def test_noun_phrases_agree_and_reorder(np, fr):
     assert watch(np).fr == f"il regarde {fr} ."
+
+
+@pytest.mark.parametrize("adjective, noun, reason", [("old", "boy", "bachelor"), ("old", "girl", "spinster"),
+                                                     ("old", "baby", "not old")])
+def test_adjectives_that_would_change_the_meaning_are_refused_and_never_generated(adjective, noun, reason):
+    with pytest.raises(ValueError, match=reason):
+        watch(NP(noun, adjective))
+    with pytest.raises(ValueError, match="never describes"):
+        make_splits(10, 1, 1, held_out=[(adjective, noun)])
+    assert (adjective, noun) in NOT_SAID
+
+
+def test_the_generator_says_what_the_english_means(many):
+    text = " ".join(p.fr for p in many)
+    assert "vieil homme" in text and ("homme grand" in text or "hommes grands" in text)  # still described
+    for wrong in ("grand homme", "grands hommes", "grande femme", "grandes femmes", "vieux garçon",
+                  "vieille fille", "vieux bébé", "vieux garçons", "vieilles filles", "vieux bébés"):
+        assert wrong not in text, wrong
+    pairs = {tuple(x) for p in many for x in p.features["adj_noun"]}
+    assert not pairs & set(NOT_SAID)
+    assert not {("old", "boy"), ("old", "girl")} & pairs  # neither "the old boy" nor "the boy is old"
 
 
 def test_english_side_keeps_english_order_and_articles():
@@ -123,6 +151,47 @@ def test_de_plus_article(np, fr):
     assert sentence("i", "be", "happy", prep=("near", np)).fr == f"je suis heureux {fr} ."
 
 
+# ------------------------------------------------------------------------------- varied structures
+def test_three_subjects_two_predicates_two_prepositions_and_two_clauses():
+    three = sentence((NP("cat"), NP("dog"), NP("bird")), "be", "happy")
+    assert (three.en, three.fr) == ("the cat and the dog and the bird are happy .",
+                                    "le chat et le chien et l'oiseau sont heureux .")
+    likes = sentence(NP("girl"), "like", NP("cat"), negated=True, also=("watch", NP("dog")))
+    assert (likes.en, likes.fr) == ("the girl does not like the cat and watches the dog .",
+                                    "la fille n'aime pas le chat et regarde le chien .")
+    we = sentence("we", "eat", NP("apple"), also=("share", NP("cake", definite=False)))
+    assert (we.en, we.fr) == ("we eat the apple and share a cake .", "nous mangeons la pomme et partageons un gâteau .")
+    assert sentence("she", "be", "happy", also=("be", "tired")).fr == "elle est heureuse et fatiguée ."
+    assert sentence("i", "be", "hungry", also=("be", "thirsty")).fr == "j'ai faim et soif ."
+    two = sentence(NP("cat"), "eat", NP("cake"), prep=[("in", NP("garden")), ("with", NP("dog"))])
+    assert two.fr == "le chat mange le gâteau dans le jardin avec le chien ."
+    joined = join_clauses(sentence(NP("dog"), "be", "hungry"), sentence(NP("cat"), "be", "thirsty"))
+    assert (joined.en, joined.fr) == ("the dog is hungry and the cat is thirsty .", "le chien a faim et le chat a soif .")
+    assert [p.features["structure"] for p in (three, likes, we, two, joined)] == [
+        "3 nouns be", "1 noun verb×2", "pronoun verb×2", "1 noun verb +2 prep", "1 noun be and 1 noun be"]
+    assert [constructions(p.features) for p in (three, likes, two, joined)] == [
+        ["three subjects"], ["two predicates"], ["two prepositions"], ["two clauses"]]
+    assert not any(is_template(p.features) for p in (three, likes, two, joined))
+    assert is_template(sentence(NP("cat"), "eat", NP("cake"), prep=("in", NP("garden"))).features)
+    assert pos_tags(joined.en) == "DET NOUN BE ADJ CONJ DET NOUN BE ADJ PUNCT".split()
+    assert pos_tags("you all go to the new park .") == "PRON PRON VERB PART DET ADJ NOUN PUNCT".split()
+
+
+def test_structures_that_cannot_be_said_are_refused_with_a_reason():
+    with pytest.raises(ValueError, match="two adjectives"):
+        sentence("she", "be", "happy", also=("be", "hungry"))
+    with pytest.raises(ValueError, match="ambiguous"):
+        sentence("she", "be", "happy", negated=True, also=("be", "tired"))
+    with pytest.raises(ValueError, match="one kind"):
+        sentence("she", "like", NP("cat"), also=("be", "tired"))
+    with pytest.raises(ValueError, match="second predicate"):
+        sentence("she", "like", NP("cat"), also="watch")
+    with pytest.raises(ValueError, match="one-clause"):
+        join_clauses(join_clauses(watch(NP("cat")), watch(NP("dog"))), watch(NP("cow")))
+    with pytest.raises(ValueError, match="prep is"):
+        sentence("she", "like", NP("cat"), prep=[("in", NP("park")), "garden"])
+
+
 def test_other_prepositions():
     in_garden = sentence(NP("cat"), "eat", NP("cake"), prep=("in", NP("garden")))
     assert in_garden.fr == "le chat mange le gâteau dans le jardin ."
@@ -181,6 +250,14 @@ def test_generator_options_are_checked():
         generate_pairs(10, p_adjective=2)
     with pytest.raises(ValueError, match="pronoun_gender"):
         generate_pairs(10, pronoun_gender="neutral")
+    with pytest.raises(ValueError, match="p_second_clause is a probability"):
+        generate_pairs(10, p_second_clause=1.5)
+    with pytest.raises(TypeError, match="p_fourth"):
+        generate_pairs(10, p_fourth=0.5)
+
+
+def test_by_default_every_sentence_is_a_template(many):
+    assert all(is_template(p.features) for p in many)
 
 
 # An independent table (not the module's) of adjective forms: masculine, feminine, m. plural, f. plural.
@@ -212,39 +289,71 @@ def many():
     return generate_pairs(4000, seed=11)
 
 
+@pytest.fixture(scope="module")
+def varied_many():
+    return generate_pairs(3000, seed=12, **VARIED)
+
+
+def check_clause(f, tokens, start, where):
+    """Check one clause's features against the French tokens from position ``start``; → where it ends."""
+    subject = {0: "je", 1: "tu", 2: "il", 3: "nous", 4: "vous", 5: "ils"}[f["person"]]
+    for verb in filter(None, (f["verb"], f["verb2"])):
+        verb_form = TABLES[verb].split()[SUBJECTS.index(subject)] if verb in TABLES else \
+            verb[:-2] + ("e", "es", "e", "ons", "ez", "ent")[f["person"]]
+        assert verb_form in tokens[max(start, 0):], f"{verb_form!r} missing: {where}"
+    for np in f["phrases"]:  # in sentence order: subject(s), object(s), prepositions
+        i = start = tokens.index(np["noun_fr"], start + 1)
+        assert np["noun_fr"] == (NOUNS[np["noun"]].fr_pl if np["plural"] else NOUNS[np["noun"]].fr)
+        first = i
+        if np["adjective"]:
+            form = expected_adjective(np["adjective"], np["gender"], np["plural"], np["noun_fr"], np["position"])
+            assert np["adjective_fr"] == form, where
+            assert np["position"] == ("post" if (np["adjective"], np["noun"]) in {("big", "man"), ("big", "woman")}
+                                      else ADJECTIVES[np["adjective"]].position), where
+            if np["position"] == "pre":
+                assert tokens[i - 1] == form, where
+                first = i - 1
+            else:
+                assert tokens[i + 1] == form, where
+        assert tokens[first - 1] in DETERMINERS[np["gender"], np["plural"]], f"{np} in {where}"
+    if f["frame"] == "be":
+        for p in (f["predicate"], f["predicate"].get("also")):
+            if p:
+                assert p["fr"] == ADJ_FORMS[p["adjective"]].split()[(f["subject_gender"] == "f") + 2 * f["subject_plural"]]
+                assert p["fr"] in tokens, where
+    return start
+
+
+def check_pair(pair):
+    f, words, tokens = pair.features, pair.fr.split(), tokenize(pair.fr, "fr")
+    where = f"{pair.en!r} → {pair.fr!r}"
+    for a, b in zip(words, words[1:]):
+        assert not (a in {"le", "la", "je", "ne", "de", "que"} and VOWEL.match(b)), f"missing elision: {where}"
+        assert (a, b) not in {("de", "le"), ("de", "les"), ("à", "le"), ("à", "les"), ("de", "des")}, where
+    clauses = f.get("clauses", [f])
+    assert tokens.count("pas") == sum(c["negated"] for c in clauses), where
+    if f["negated"]:
+        assert {"ne", "n'"} & set(tokens[:tokens.index("pas")]), where
+    start = -1
+    for clause in clauses:
+        start = check_clause(clause, tokens, start, where)
+    assert pair.en.endswith(" .") and pair.fr.endswith(" .") and pair.en == pair.en.lower()
+    assert len(tokens) <= MAX_FR_TOKENS and "X" not in pos_tags(pair.en), where
+
+
 def test_every_generated_sentence_passes_grammar_checks(many):
     for pair in many:
-        f, words, tokens = pair.features, pair.fr.split(), tokenize(pair.fr, "fr")
-        where = f"{pair.en!r} → {pair.fr!r}"
-        for a, b in zip(words, words[1:]):
-            assert not (a in {"le", "la", "je", "ne", "de", "que"} and VOWEL.match(b)), f"missing elision: {where}"
-            assert (a, b) not in {("de", "le"), ("de", "les"), ("à", "le"), ("à", "les"), ("de", "des")}, where
-        assert ("pas" in tokens) == f["negated"], where
-        if f["negated"]:
-            assert {"ne", "n'"} & set(tokens[:tokens.index("pas")]), where
-        subject = {0: "je", 1: "tu", 2: "il", 3: "nous", 4: "vous", 5: "ils"}[f["person"]]
-        verb_form = TABLES[f["verb"]].split()[SUBJECTS.index(subject)] if f["verb"] in TABLES else \
-            f["verb"][:-2] + ("e", "es", "e", "ons", "ez", "ent")[f["person"]]
-        assert verb_form in tokens, f"{verb_form!r} missing: {where}"
-        start = -1
-        for np in f["phrases"]:  # in sentence order: subject(s), object, preposition
-            i = start = tokens.index(np["noun_fr"], start + 1)
-            assert np["noun_fr"] == (NOUNS[np["noun"]].fr_pl if np["plural"] else NOUNS[np["noun"]].fr)
-            first = i
-            if np["adjective"]:
-                form = expected_adjective(np["adjective"], np["gender"], np["plural"], np["noun_fr"], np["position"])
-                assert np["adjective_fr"] == form, where
-                if np["position"] == "pre":
-                    assert tokens[i - 1] == form, where
-                    first = i - 1
-                else:
-                    assert tokens[i + 1] == form, where
-            assert tokens[first - 1] in DETERMINERS[np["gender"], np["plural"]], f"{np} in {where}"
-        if f["frame"] == "be":
-            p = f["predicate"]
-            assert p["fr"] == ADJ_FORMS[p["adjective"]].split()[(f["subject_gender"] == "f") + 2 * f["subject_plural"]]
-            assert p["fr"] in tokens, where
-        assert pair.en.endswith(" .") and pair.fr.endswith(" .") and pair.en == pair.en.lower()
+        check_pair(pair)
+
+
+def test_every_varied_sentence_passes_grammar_checks(varied_many):
+    for pair in varied_many:
+        check_pair(pair)
+    structures = [p.features["structure"] for p in varied_many]
+    assert {"pronoun be×2", "3 nouns be", "1 noun verb +2 prep"} <= set(structures)
+    assert any(" and " in s for s in structures) and sum(not is_template(p.features) for p in varied_many) > 1000
+    used = {c for p in varied_many for c in constructions(p.features)}
+    assert used == {"three subjects", "two predicates", "two prepositions", "two clauses"}
 
 
 def test_lengths_vary(many):
@@ -267,8 +376,14 @@ def splits():
     return make_splits(3000, 300, 300, seed=5)
 
 
+@pytest.fixture(scope="module")
+def varied_splits():
+    return make_splits(3000, 300, 300, seed=5, **VARIED)
+
+
 def test_splits_are_disjoint_and_sized(splits):
-    assert {k: len(v) for k, v in splits.items()} == {"train": 3000, "valid": 300, "test": 300, "compositional": 300}
+    assert {k: len(v) for k, v in splits.items()} == {"train": 3000, "valid": 300, "test": 300, "compositional": 300,
+                                                      "structural": 300}
     seen = Counter(p.en for part in splits.values() for p in part)
     assert max(seen.values()) == 1
     again = make_splits(3000, 300, 300, seed=5)
@@ -288,6 +403,38 @@ def test_compositional_split_holds_out_combinations(splits):
     assert all(tuple(p.features["held_out"]) in {tuple(x) for x in p.features["adj_noun"]} for p in comp)
     assert {tuple(p.features["held_out"]) for p in comp} == held
     assert any("le vieil arbre" in p.fr for p in comp) and any("bel oiseau" in p.fr for p in comp)
+
+
+@pytest.mark.parametrize("corpus", ["splits", "varied_splits"])
+def test_the_structural_split_holds_out_whole_skeletons(corpus, request):
+    parts = request.getfixturevalue(corpus)
+    seen = {p.features["structure"] for name in ("train", "valid", "test", "compositional") for p in parts[name]}
+    seen_tags = {tuple(pos_tags(p.en)) for p in parts["train"]}
+    for p in parts["structural"]:
+        assert p.features["structure"] not in seen, p.en  # its skeleton never occurs outside the split …
+        assert tuple(pos_tags(p.en)) not in seen_tags, p.en  # … nor its sequence of parts of speech
+        assert not is_template(p.features) and structural_holdout(p.features, seed=5)
+        assert not {tuple(x) for x in p.features["adj_noun"]} & set(HELD_OUT)
+    train_tokens = {t for p in parts["train"] for t in tokenize(p.en, "en")}
+    assert {t for p in parts["structural"] for t in tokenize(p.en, "en")} <= train_tokens  # no new word
+    assert len({p.features["structure"] for p in parts["structural"]}) > 30
+
+
+def test_the_structural_split_is_the_same_whatever_the_training_corpus(splits, varied_splits):
+    assert [p.en for p in splits["structural"]] == [p.en for p in varied_splits["structural"]]
+    assert all(is_template(p.features) for p in splits["train"])
+    varied = [p for p in varied_splits["train"] if not is_template(p.features)]
+    assert len(varied) > 1000 and not any(structural_holdout(p.features, seed=5) for p in varied)
+
+
+def test_structural_holdout_is_a_fixed_share_of_skeletons_chosen_by_seed(varied_many):
+    skeletons = {p.features["structure"]: p.features for p in varied_many if not is_template(p.features)}
+    held = {s for s, f in skeletons.items() if structural_holdout(f, seed=0)}
+    assert 0.15 < len(held) / len(skeletons) < 0.45
+    assert held != {s for s, f in skeletons.items() if structural_holdout(f, seed=1)}
+    assert held == {s for s, f in skeletons.items() if structural_holdout(f, seed=0)}
+    assert not any(structural_holdout(p.features, seed=s) for p in varied_many if is_template(p.features)
+                   for s in range(5))
 
 
 def test_held_out_pairs_are_checked():

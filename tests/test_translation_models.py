@@ -5,7 +5,7 @@ import torch
 
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
 from rnn_course.translation.data import detokenize, make_tensors, tokenize
-from rnn_course.translation.grammar import make_splits
+from rnn_course.translation.corpus import make_splits
 from rnn_course.translation.decoding import beam_search, greedy_decode, translate
 from rnn_course.translation.model import (ArticleSeq2Seq, Seq2Seq, Seq2SeqConfig, article_greedy, checkpoint_meta,
                                           corpus_scores, length_thirds, load_pretrained, seq2seq_loss)
@@ -186,17 +186,15 @@ def test_beam_width_one_is_exactly_greedy(trained, corpus):
 
 @pytest.mark.parametrize("keep_greedy", [True, False])
 def test_beam_search_never_scores_below_greedy(trained, corpus, keep_greedy):
-    splits, _, tgt = corpus
-    greedy_text, beam_text, better = [], [], 0
+    splits, _, _ = corpus
+    better = 0
     for x, lengths in one_by_one(trained, splits["test"]):
         seqs, _, score = greedy_decode(trained, x, lengths)
         best = beam_search(trained, x, lengths, beam=4, keep_greedy=keep_greedy)[0]
         assert best.logprob >= float(score[0]) - 1e-5  # by the model's own log-probability
         better += best.logprob > float(score[0]) + 1e-5
-        greedy_text.append(detokenize(tgt.decode(seqs[0])))
-        beam_text.append(detokenize(tgt.decode(best.ids)))
-    refs = [p.fr for p in splits["test"]]
-    assert corpus_scores(beam_text, refs)["bleu"] >= corpus_scores(greedy_text, refs)["bleu"]
+    # BLEU is not what the beam maximises, so only the model's own log-probability is guaranteed;
+    # on the corpus a better-scoring beam can still lose a BLEU point against the references.
     assert better > 0  # the fixed model is imperfect enough for the beam to find something better
 
 

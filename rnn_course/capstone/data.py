@@ -36,7 +36,7 @@ from ..forecast.data import load_msft, load_taylor
 from ..language.data import _corpus_dir, plays, shakespeare, words
 from ..speech.data import SpeechCorpus, load_audio, log_mel
 from ..translation.data import load_tatoeba_tsv
-from ..translation.grammar import make_splits
+from ..translation.corpus import make_splits
 from ..validate import is_number, one_of, whole
 from .reading import (DataError, check_gaps, check_text, check_values, find_time_column, no_missing_values,
                       one_row_per_time, parse_times, read_csv)

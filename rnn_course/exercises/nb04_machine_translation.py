@@ -134,15 +134,17 @@ choice(
      "from each sentence's length."),
 )
 choice(
-    "04-quiz-compositional",
-    "A model near-perfect on the random test set scores lower on the compositional one (adjective–noun pairs "
-    "never seen together, each word known). What does that show?",
+    "04-quiz-structural",
+    "Trained on the templates, the attention model translates nearly every random test sentence exactly, and "
+    "almost none of the structural ones (sentence skeletons never seen in training, every word known). What "
+    "does that show?",
     "b",
-    ("the compositional set has words outside the vocabulary",
-     "every word of it occurs in training; only the pairs are new."),
-    ("a model can fit sentences like its training data and still stumble on new combinations of known words",
-     "a random test set resembles training; a compositional one asks whether the model combines what it "
-     "knows. Test on the situations you will meet, not only on ones like training."),
-    ("the test set leaked into training",
-     "a leak would make the scores too good. Lower scores on unseen combinations are the opposite of a leak."),
+    ("the structural set has words outside the vocabulary",
+     "every word of it occurs in training; only the way the sentences are built is new."),
+    ("it learned the templates it saw, not how to build new sentences from their parts",
+     "a random test set resembles training, so it rewards memorised templates. Trained on varied structures "
+     "(with the test skeletons still held out) the same model gets most structural sentences right: test on "
+     "the situations you will meet, not only on ones like training."),
+    ("the structural test set leaked into training",
+     "a leak would make the scores too good. Low scores on unseen structures are the opposite of a leak."),
 )

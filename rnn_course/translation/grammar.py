@@ -1,7 +1,7 @@
 """English → French sentence pairs for notebook 04: a generated corpus that needs real grammar.
 
-    pairs = generate_pairs(1000, seed=0)          # [Pair(en, fr, features), ...], the same every run
-    splits = make_splits(20_000, 1_000, 1_000)    # "train", "valid", "test", "compositional"
+    sentence(NounPhrase("cat", "black"), "be", "happy")  # Pair(en='the black cat is happy .',
+                                                         #      fr='le chat noir est heureux .', features)
     tokenize("je n'aime pas l'arbre .", "fr")     # ['je', "n'", 'aime', 'pas', "l'", 'arbre', '.']
 
 No parallel corpus can be downloaded in class, so the course writes its own; but the French is
@@ -13,7 +13,15 @@ correct French, so a model must learn what a translator learns, not a word-for-w
 - elision and contraction: "l'arbre", "j'aime", "n'aime"; à + le = au, à + les = aux, de + le = du;
 - conjugation: je mange, nous mangeons, ils vont, vous faites;
 - negation and its article: "he does not have a cat" → "il n'a pas de chat";
-- idioms: "I am hungry" → "j'ai faim"; "she likes cats" → "elle aime les chats".
+- idioms: "I am hungry" → "j'ai faim"; "she likes cats" → "elle aime les chats";
+- meaning: "a big man" is "un homme grand" (tall), not "un grand homme" (a great man); "old" never
+  describes a boy, girl or baby ("un vieux garçon" is a bachelor, "une vieille fille" a spinster).
+
+By default every sentence is one clause with at most two subjects and one prepositional phrase:
+a few templates. The structure options (:data:`VARIED`) add three coordinated subjects, a second
+predicate ("likes the cat and watches the dog"), a second prepositional phrase and a second
+clause ("the dog is hungry and the cat is thirsty"). ``features["structure"]`` names a sentence's
+skeleton; the "structural" split of :func:`make_splits` holds whole skeletons out of training.
 
 Grammar is kept apart from chance: :func:`sentence` renders one described sentence, and the
 random generator only chooses descriptions. Output is lower-case with a spaced final " .".
@@ -21,18 +29,18 @@ English "you" is always "tu" and "you all" is "vous"; "they" and pronouns with a
 the masculine (French's default for an unknown group) unless ``pronoun_gender="random"``, which
 makes the English genuinely ambiguous (exact match can no longer reach 100 %).
 
-Tokens, vocabularies and tensors are in :mod:`.data`; the word-by-word baseline in :mod:`.baselines`.
+The random generator and the splits are in :mod:`.corpus`; tokens, vocabularies and tensors in
+:mod:`.data`; the word-by-word baseline in :mod:`.baselines`.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["Pair", "NounPhrase", "NOUNS", "ADJECTIVES",
-           "VERBS", "IDIOMS", "PREPOSITIONS", "PRONOUNS", "HELD_OUT", "conjugate", "sentence", "generate_pairs",
-           "make_splits"]
+__all__ = ["Pair", "NounPhrase", "NOUNS", "ADJECTIVES", "NOT_SAID", "AFTER_THE_NOUN", "VERBS", "IDIOMS",
+           "PREPOSITIONS", "PRONOUNS", "HELD_OUT", "conjugate", "sentence", "join_clauses",
+           "describes", "structure", "CONSTRUCTIONS", "constructions", "is_template", "pos_tags"]
 
 
 
@@ -122,6 +130,24 @@ ADJECTIVES: dict[str, Adjective] = {
     "tired": _adj("fatigué fatiguée fatigués fatiguées", "post", ANIMATE),
     "intelligent": _adj("intelligent intelligente intelligents intelligentes", "post", ANIMATE),
 }
+# Adjective–noun pairs whose French would not mean the English. In French a few adjectives change
+# meaning with their place or their noun, so "old" and "big" before a person need care:
+NOT_SAID = {  # never generated, and refused by sentence(): no short French says it with this meaning
+    ("old", "boy"): "'un vieux garçon' means an old bachelor, not an old boy",
+    ("old", "girl"): "'une vieille fille' means a spinster, not an old girl",
+    ("old", "baby"): "a baby is not old",
+}
+AFTER_THE_NOUN = {  # said with the adjective after the noun, where it keeps the English meaning
+    ("big", "man"): "'un grand homme' is a great man; 'un homme grand' is a tall, big one",
+    ("big", "woman"): "'une grande femme' can be a great woman; 'une femme grande' is a tall, big one",
+}
+
+
+def describes(adjective: str, noun: str) -> bool:
+    """May the generator put ``adjective`` with ``noun`` (attributively or as "the noun is adjective")?"""
+    return NOUNS[noun].kind in ADJECTIVES[adjective].fits and (adjective, noun) not in NOT_SAID
+
+
 IDIOMS = {"hungry": "faim", "thirsty": "soif", "cold": "froid", "hot": "chaud", "scared": "peur"}  # avoir faim
 
 
@@ -234,7 +260,10 @@ def _noun_phrase(np: NounPhrase, role: str, negated: bool = False, generic: bool
         raise ValueError(f"unknown noun {np.noun!r}; nouns: {', '.join(NOUNS)}")
     if np.adjective is not None and np.adjective not in ADJECTIVES:
         raise ValueError(f"unknown adjective {np.adjective!r}; adjectives: {', '.join(ADJECTIVES)}")
+    if (np.adjective, np.noun) in NOT_SAID:
+        raise ValueError(f"{np.adjective!r} does not go with {np.noun!r} here: {NOT_SAID[np.adjective, np.noun]}")
     n, a = NOUNS[np.noun], ADJECTIVES.get(np.adjective)
+    position = a and ("post" if (np.adjective, np.noun) in AFTER_THE_NOUN else a.position)
     noun_en, noun_fr = (n.en_pl, n.fr_pl) if np.plural else (np.noun, n.fr)
     en = ([np.adjective] if a else []) + [noun_en]
     if np.definite:
@@ -244,47 +273,83 @@ def _noun_phrase(np: NounPhrase, role: str, negated: bool = False, generic: bool
     adj_fr = None
     if a:
         adj_fr = a.forms[(n.gender == "f") + 2 * np.plural]
-        if a.before_vowel and a.position == "pre" and n.gender == "m" and not np.plural and _starts_with_vowel(noun_fr):
+        if a.before_vowel and position == "pre" and n.gender == "m" and not np.plural and _starts_with_vowel(noun_fr):
             adj_fr = a.before_vowel  # le vieil arbre
     if np.definite or generic:  # generic: "she likes cats" → "elle aime les chats"
         det = "les" if np.plural else {"m": "le", "f": "la"}[n.gender]
     elif negated:
         det = "de"  # il n'a pas de chat
     elif np.plural:
-        det = "de" if a and a.position == "pre" else "des"  # de petits chats
+        det = "de" if position == "pre" else "des"  # de petits chats
     else:
         det = {"m": "un", "f": "une"}[n.gender]
-    pre, post = ([adj_fr], []) if a and a.position == "pre" else ([], [adj_fr] if a else [])
+    pre, post = ([adj_fr], []) if position == "pre" else ([], [adj_fr] if a else [])
     info = {"role": role, "noun": np.noun, "noun_fr": noun_fr, "gender": n.gender, "plural": np.plural,
             "definite": np.definite, "adjective": np.adjective, "adjective_fr": adj_fr,
-            "position": a.position if a else None}
+            "position": position or None}
     return en, [det, *pre, noun_fr, *post], info
 
 
-def sentence(subject, verb: str, obj=None, *, negated: bool = False, prep=None, gender: str = "m") -> Pair:
-    """Render one described sentence in both languages.
+def _predicate(verb: str, obj, subj: dict, negated: bool):
+    """The verb and what follows it, for a subject described by ``subj`` (i, third_sg, gender, plural).
 
-    subject: an English pronoun (a key of PRONOUNS), a NounPhrase, or a tuple of NounPhrases ("X and Y");
-    verb: a key of VERBS; obj: a NounPhrase, or for "be" an adjective or an idiom ("hungry");
-    prep: ``(preposition, NounPhrase)`` added at the end; gender: "m"/"f" for je, tu, nous, vous, they.
+    → (English words from the verb on, French infinitive, French complement, frame, predicate info or
+    None, noun-phrase infos).
+    """
+    if verb not in VERBS:
+        raise ValueError(f"unknown verb {verb!r}; verbs: {', '.join(VERBS)}")
+    v = VERBS[verb]
+    if verb == "be":
+        en = ["am" if subj["i"] else "is" if subj["third_sg"] else "are"] + (["not"] if negated else [])
+        if obj in IDIOMS:  # "I am hungry" → "j'ai faim"
+            frame, infinitive, complement = "idiom", "avoir", [IDIOMS[obj]]
+        elif obj in ADJECTIVES:
+            frame, infinitive = "be", "être"
+            complement = [ADJECTIVES[obj].forms[(subj["gender"] == "f") + 2 * subj["plural"]]]
+        else:
+            raise ValueError(f"'be' needs an adjective ({', '.join(ADJECTIVES)}) or an idiom "
+                             f"({', '.join(IDIOMS)}), got {obj!r}")
+        return en + [obj], infinitive, complement, frame, {"adjective": obj, "fr": complement[0]}, []
+    if not isinstance(obj, NounPhrase):
+        raise ValueError(f"{verb!r} needs an object: a NounPhrase such as NounPhrase('cat'), got {obj!r}")
+    third_sg = subj["third_sg"]
+    en = (["does" if third_sg else "do", "not", *verb.split()] if negated
+          else (v.en_3sg if third_sg else verb).split())
+    generic = verb == "like" and obj.plural and not obj.definite
+    direct = negated and not v.fr_prep  # "pas de" replaces un/des on a direct object only
+    o_en, o_fr, info = _noun_phrase(obj, "object", negated=direct, generic=generic)
+    return en + o_en, v.fr, ([v.fr_prep] if v.fr_prep else []) + o_fr, verb, None, [info]
 
-    ``features`` records: frame, verb (French infinitive), person (0–5), subject, subject_gender,
-    subject_plural, negated, phrases (one dict per noun phrase: role, noun, gender, plural,
-    adjective, its French form and position), predicate, adj_noun ([adjective, noun] pairs used
-    together, attributive or "the cat is black"), prep, length (English words, without ".").
+
+def sentence(subject, verb: str, obj=None, *, negated: bool = False, prep=None, gender: str = "m",
+             also=None) -> Pair:
+    """Render one described sentence (one clause) in both languages.
+
+    subject: an English pronoun (a key of PRONOUNS), a NounPhrase, or a tuple of NounPhrases
+    ("X and Y", "X and Y and Z"); verb: a key of VERBS; obj: a NounPhrase, or for "be" an
+    adjective or an idiom ("hungry"); prep: ``(preposition, NounPhrase)`` added at the end, or a
+    list of them; gender: "m"/"f" for je, tu, nous, vous, they; also: a second predicate for the
+    same subject, ``(verb, obj)``: "likes the cat and watches the dog" (``negated`` applies to the
+    first only), or with "be" a second adjective or idiom: "is happy and tired", "is hungry and thirsty".
+
+    ``features`` records: frame, verb (French infinitive), person (0–5), subject, subjects (how
+    many), subject_gender, subject_plural, negated, phrases (one dict per noun phrase: role, noun,
+    gender, plural, adjective, its French form and position), predicate, predicates (1 or 2),
+    verb2, adj_noun ([adjective, noun] pairs used together, attributive or "the cat is black"),
+    prep (the first), preps, length (English words, without "."), structure (see :func:`structure`).
     """
     if verb not in VERBS:
         raise ValueError(f"unknown verb {verb!r}; verbs: {', '.join(VERBS)}")
     if gender not in ("m", "f"):
         raise ValueError(f"gender must be 'm' or 'f', got {gender!r}")
-    v, phrases = VERBS[verb], []
+    phrases = []
     if isinstance(subject, str):
         if subject not in PRONOUNS:
             raise ValueError(f"unknown pronoun {subject!r}; pronouns: {', '.join(PRONOUNS)}")
         fr_subj, person = PRONOUNS[subject]
         s_gender = {"he": "m", "she": "f"}.get(subject, gender)
         fr_subj = "elles" if subject == "they" and s_gender == "f" else fr_subj
-        en, fr, s_plural, kind = subject.split(), [fr_subj], person >= 3, "pronoun"
+        en, fr, s_plural, kind, n_subjects = subject.split(), [fr_subj], person >= 3, "pronoun", 1
     else:
         nps = (subject,) if isinstance(subject, NounPhrase) else tuple(subject)
         en, fr = [], []
@@ -294,36 +359,35 @@ def sentence(subject, verb: str, obj=None, *, negated: bool = False, prep=None, 
             phrases.append(info)
         s_plural = len(nps) > 1 or nps[0].plural
         s_gender = "f" if all(p["gender"] == "f" for p in phrases) else "m"  # la fille et le chien → m
-        person, kind = (5 if s_plural else 2), ("compound" if len(nps) > 1 else "noun")
-    third_sg = person == 2
-    predicate, frame = None, verb
-    if verb == "be":
-        en += ["am" if subject == "i" else "is" if third_sg else "are"] + (["not"] if negated else [])
-        if obj in IDIOMS:  # "I am hungry" → "j'ai faim"
-            frame, infinitive, complement = "idiom", "avoir", [IDIOMS[obj]]
-        elif obj in ADJECTIVES:
-            infinitive, frame = "être", "be"
-            complement = [ADJECTIVES[obj].forms[(s_gender == "f") + 2 * s_plural]]
+        person, kind, n_subjects = (5 if s_plural else 2), ("compound" if len(nps) > 1 else "noun"), len(nps)
+        fr_subj = "ils" if s_plural else "il"  # for the verb's form only
+    subj = {"i": subject == "i", "third_sg": person == 2, "gender": s_gender, "plural": s_plural}
+    en_p, infinitive, complement, frame, predicate, infos = _predicate(verb, obj, subj, negated)
+    form = conjugate(infinitive, fr_subj)
+    en, fr, phrases = en + en_p, fr + (["ne", form, "pas"] if negated else [form]) + complement, phrases + infos
+    verb2 = None
+    if also is not None:
+        if not (isinstance(also, tuple) and len(also) == 2):
+            raise ValueError(f"also is a second predicate (verb, object), e.g. ('watch', NounPhrase('dog')), got {also!r}")
+        if (verb == "be") != (also[0] == "be"):
+            raise ValueError("join two predicates of one kind: two verbs with objects, or 'be' with two adjectives")
+        en2, verb2, complement2, frame2, predicate2, infos2 = _predicate(also[0], also[1], subj, False)
+        if verb == "be":
+            if frame2 != frame:
+                raise ValueError("'be' joins two adjectives ('happy and tired') or two idioms ('hungry and thirsty'), "
+                                 f"not {obj!r} and {also[1]!r}")
+            if negated:
+                raise ValueError("'is not happy and tired' is ambiguous: negate a 'be' with one predicate only")
+            en, fr = en + ["and", also[1]], fr + ["et", *complement2]  # est heureux et fatigué, a faim et soif
+            predicate = {**predicate, "also": predicate2}
         else:
-            raise ValueError(f"'be' needs an adjective ({', '.join(ADJECTIVES)}) or an idiom "
-                             f"({', '.join(IDIOMS)}), got {obj!r}")
-        predicate = {"adjective": obj, "fr": complement[0]}
-        en.append(obj)
-    else:
-        if not isinstance(obj, NounPhrase):
-            raise ValueError(f"{verb!r} needs an object: a NounPhrase such as NounPhrase('cat'), got {obj!r}")
-        infinitive = v.fr
-        en += (["does" if third_sg else "do", "not", *verb.split()] if negated
-               else (v.en_3sg if third_sg else verb).split())
-        generic = verb == "like" and obj.plural and not obj.definite
-        direct = negated and not v.fr_prep  # "pas de" replaces un/des on a direct object only
-        o_en, o_fr, info = _noun_phrase(obj, "object", negated=direct, generic=generic)
-        en, complement = en + o_en, ([v.fr_prep] if v.fr_prep else []) + o_fr
-        phrases.append(info)
-    form = conjugate(infinitive, fr_subj if kind == "pronoun" else ("ils" if s_plural else "il"))
-    fr += (["ne", form, "pas"] if negated else [form]) + complement
-    if prep is not None:
-        word, np = prep
+            en, fr = en + ["and", *en2], fr + ["et", conjugate(verb2, fr_subj), *complement2]
+            phrases += infos2
+    preps = [] if prep is None else [prep] if isinstance(prep, tuple) and prep and isinstance(prep[0], str) else list(prep)
+    for item in preps:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise ValueError(f"prep is (preposition, NounPhrase) or a list of them, got {item!r}")
+        word, np = item
         if word not in PREPOSITIONS:
             raise ValueError(f"unknown preposition {word!r}; prepositions: {', '.join(PREPOSITIONS)}")
         p_en, p_fr, info = _noun_phrase(np, "prep")
@@ -331,128 +395,79 @@ def sentence(subject, verb: str, obj=None, *, negated: bool = False, prep=None, 
         phrases.append(info)
     pairs = [[p["adjective"], p["noun"]] for p in phrases if p["adjective"]]
     if frame == "be":
-        pairs += [[obj, p["noun"]] for p in phrases if p["role"] == "subject"]
-    features = {"frame": frame, "verb": infinitive, "person": person, "subject": kind,
+        for adjective in [obj] + ([also[1]] if also else []):
+            pairs += [[adjective, p["noun"]] for p in phrases if p["role"] == "subject"]
+    features = {"frame": frame, "verb": infinitive, "person": person, "subject": kind, "subjects": n_subjects,
                 "subject_gender": s_gender, "subject_plural": s_plural, "negated": negated,
-                "phrases": phrases, "predicate": predicate, "adj_noun": pairs,
-                "prep": prep[0] if prep else None, "length": len(en)}
+                "phrases": phrases, "predicate": predicate, "predicates": 1 + (also is not None), "verb2": verb2,
+                "adj_noun": pairs, "prep": preps[0][0] if preps else None, "preps": [w for w, _ in preps],
+                "length": len(en)}
+    features["structure"] = structure(features)
     return Pair(" ".join(en) + " .", _surface(fr) + " .", features)
 
 
-# ------------------------------------------------------------------------------------ the generator
-_FRAMES = ["be"] * 5 + ["idiom"] * 2 + [v for v in VERBS if v != "be"]
+def join_clauses(first: Pair, second: Pair) -> Pair:
+    """Two one-clause sentences joined by "and" / "et": "the dog is hungry and the cat is thirsty ."
 
-
-def _random_sentence(rng: random.Random, o: dict, force=None) -> Pair | None:
-    """One random description, rendered; ``force=(adjective, noun)`` must be used, else None."""
-    todo = [force]
-
-    def pick_np(kinds, determiners="the a some", describe=True):
-        nouns = [n for n in NOUNS if NOUNS[n].kind in kinds]
-        if todo[0] and todo[0][1] in nouns:
-            (adj, noun), todo[0] = todo[0], None
-        else:
-            noun = rng.choice(nouns)
-            fits = [a for a, spec in ADJECTIVES.items()
-                    if NOUNS[noun].kind in spec.fits and (a, noun) not in o["exclude"]]
-            adj = rng.choice(fits) if describe and rng.random() < o["p_adjective"] else None
-        det = rng.choice(determiners.split())
-        plural = det == "some" or (det == "the" and rng.random() < 0.4)
-        return NounPhrase(noun, adj, plural, definite=det == "the")
-
-    frame = rng.choice(_FRAMES)
-    verb = "be" if frame == "idiom" else frame
-    subj_kinds = ANIMATE if frame == "idiom" else VERBS[verb].subjects
-    if rng.random() < 0.4 and "person" in subj_kinds and not (todo[0] and NOUNS[todo[0][1]].kind in subj_kinds):
-        subject = rng.choice(list(PRONOUNS))
-        subj_nouns, gender = [], ("m" if o["pronoun_gender"] == "masculine" else rng.choice("mf"))
-    else:
-        subject = (pick_np(subj_kinds, "the the the a", describe=frame != "be"),)  # no "the big car is small"
-        if rng.random() < o["p_compound"]:  # "the cat and the dog": two nouns of one kind
-            second = pick_np({NOUNS[subject[0].noun].kind}, "the the the a", describe=frame != "be")
-            subject += (second,) if second.noun != subject[0].noun else ()
-        subj_nouns, gender = [np.noun for np in subject], "m"
-    if frame == "idiom":
-        obj = rng.choice(list(IDIOMS))
-    elif frame == "be":
-        kinds = {NOUNS[n].kind for n in subj_nouns} or {"person"}
-        obj = rng.choice([a for a, spec in ADJECTIVES.items() if kinds <= spec.fits
-                          and not any((a, n) in o["exclude"] for n in subj_nouns)])
-    else:
-        dets = {"like": "the the some", "go to": "the the a"}.get(verb, "the a some")
-        obj = pick_np(VERBS[verb].objects, dets)
-    prep = None
-    if rng.random() < o["p_prep"] or todo[0]:
-        word = rng.choice(list(PREPOSITIONS))
-        prep = (word, pick_np(PREPOSITIONS[word][1]))
-    if todo[0]:
-        return None
-    pair = sentence(subject, verb, obj, negated=rng.random() < o["p_negation"], prep=prep, gender=gender)
-    if force:
-        pair.features["held_out"] = list(force)
-    return pair
-
-
-def _options(p_adjective=0.4, p_negation=0.25, p_prep=0.3, p_compound=0.1, pronoun_gender="masculine",
-             exclude=()) -> dict:
-    for name, p in [("p_adjective", p_adjective), ("p_negation", p_negation), ("p_prep", p_prep),
-                    ("p_compound", p_compound)]:
-        if not 0 <= p <= 1:
-            raise ValueError(f"{name} is a probability: give a number between 0 and 1, got {p!r}")
-    if pronoun_gender not in ("masculine", "random"):
-        raise ValueError(f"pronoun_gender must be 'masculine' or 'random', got {pronoun_gender!r}")
-    exclude = {tuple(pair) for pair in exclude}
-    for adj, noun in exclude:
-        if adj not in ADJECTIVES or noun not in NOUNS:
-            raise ValueError(f"({adj!r}, {noun!r}) is not an (adjective, noun) pair of the lexicon")
-        if NOUNS[noun].kind not in ADJECTIVES[adj].fits:
-            raise ValueError(f"{adj!r} never describes {noun!r} here; hold out a pair that occurs, e.g. {HELD_OUT[0]}")
-    return dict(p_adjective=p_adjective, p_negation=p_negation, p_prep=p_prep, p_compound=p_compound,
-                pronoun_gender=pronoun_gender, exclude=exclude)
-
-
-def _generate(n: int, rng: random.Random, o: dict, unique: bool, seen: set, force=()) -> list[Pair]:
-    if not isinstance(n, int) or n < 0:
-        raise ValueError(f"n must be a whole number ≥ 0, got {n!r}")
-    out, tries = [], 0
-    while len(out) < n:
-        tries += 1
-        if tries > 50 * n + 1000:
-            raise ValueError(f"found only {len(out)} distinct sentences of {n}; ask for fewer, or pass unique=False")
-        pair = _random_sentence(rng, o, force[len(out) % len(force)] if force else None)
-        if pair is None or (unique and pair.en in seen):
-            continue
-        if force or not any(tuple(p) in o["exclude"] for p in pair.features["adj_noun"]):
-            seen.add(pair.en)
-            out.append(pair)
-    return out
-
-
-def generate_pairs(n: int, seed: int = 0, *, unique: bool = True, **options) -> list[Pair]:
-    """``n`` random pairs, the same for the same seed; distinct English sentences unless ``unique=False``.
-
-    options: p_adjective (0.4, per noun phrase), p_negation (0.25), p_prep (0.3, an ending such as
-    "in the garden"), p_compound (0.1, "the cat and the dog"), pronoun_gender ("masculine" or
-    "random"), exclude (adjective–noun pairs never used together).
+    ``features`` holds both clauses' features (``clauses``), their adj_noun pairs, length and structure.
     """
-    return _generate(n, random.Random(seed), _options(**options), unique, set())
+    for p in (first, second):
+        if "clauses" in p.features or not (p.en.endswith(" .") and p.fr.endswith(" .")):
+            raise ValueError(f"join two one-clause sentences made by sentence(), got {p.en!r}")
+    a, b = first.features, second.features
+    features = {"clauses": [a, b], "adj_noun": a["adj_noun"] + b["adj_noun"],
+                "negated": a["negated"] or b["negated"], "length": a["length"] + 1 + b["length"]}
+    features["structure"] = structure(features)
+    return Pair(f"{first.en[:-2]} and {second.en}", f"{first.fr[:-2]} et {second.fr}", features)
 
 
-def make_splits(n_train: int, n_valid: int, n_test: int, seed: int = 0, held_out=HELD_OUT,
-                n_compositional: int | None = None, **options) -> dict[str, list[Pair]]:
-    """Train / valid / test (random, disjoint) and "compositional": held-out adjective–noun pairs.
-
-    Train, valid and test never put a ``held_out`` adjective with its noun (neither "the black cat"
-    nor "the cat is black"), though each word appears with others; every "compositional" sentence
-    uses one held-out pair (``features["held_out"]``). No English sentence is in two splits.
-    ``n_compositional`` defaults to ``n_test``.
+# ------------------------------------------------------------------------------------- structure
+def structure(features: dict) -> str:
+    """A sentence's skeleton from its features: who the subject is, the kind of predicate, how many
+    predicates and prepositional phrases, clause by clause — "2 nouns be", "pronoun verb×2 +1 prep",
+    "1 noun be and 3 nouns verb +2 prep". Words, adjectives, articles and negation do not count, and
+    an idiom ("is hungry") has the shape of "is happy".
     """
-    held_out = [tuple(p) for p in held_out]
-    o = _options(**options, exclude=held_out)
-    seen: set = set()
-    pool = _generate(n_train + n_valid + n_test, random.Random(seed), o, True, seen)
-    random.Random(f"{seed}:shuffle").shuffle(pool)  # dedup favours short sentences early: mix them
-    n_comp = n_test if n_compositional is None else n_compositional
-    comp = _generate(n_comp, random.Random(f"{seed}:compositional"), o, True, seen, force=held_out) if held_out else []
-    return {"train": pool[:n_train], "valid": pool[n_train:n_train + n_valid],
-            "test": pool[n_train + n_valid:], "compositional": comp}
+    if "clauses" in features:
+        return " and ".join(structure(c) for c in features["clauses"])
+    n = features["subjects"]
+    subject = "pronoun" if features["subject"] == "pronoun" else f"{n} noun{'s' if n > 1 else ''}"
+    frame = "be" if features["frame"] in ("be", "idiom") else "verb"  # "is hungry" has the shape of "is happy"
+    preps = len(features["preps"])
+    return f"{subject} {frame}{'×2' if features['predicates'] == 2 else ''}{f' +{preps} prep' if preps else ''}"
+
+
+CONSTRUCTIONS = ("three subjects", "two predicates", "two prepositions", "two clauses")
+
+
+def constructions(features: dict) -> list[str]:
+    """Which of :data:`CONSTRUCTIONS` a sentence uses (none for a template), e.g. ["two predicates"]."""
+    clauses = features.get("clauses", [features])
+    used = {"three subjects": any(c["subjects"] >= 3 for c in clauses),
+            "two predicates": any(c["predicates"] >= 2 for c in clauses),
+            "two prepositions": any(len(c["preps"]) >= 2 for c in clauses), "two clauses": len(clauses) > 1}
+    return [name for name in CONSTRUCTIONS if used[name]]
+
+
+def is_template(features: dict) -> bool:
+    """True for the default generator's skeletons: one clause, at most two subjects, one predicate,
+    at most one prepositional phrase (no :func:`constructions`)."""
+    return not constructions(features)
+
+
+_TAGS: dict[str, str] = {}
+
+
+def pos_tags(english: str) -> list[str]:
+    """Part-of-speech tags of a corpus sentence, from the lexicon: DET ADJ NOUN PRON BE AUX NEG VERB
+    PART PREP CONJ PUNCT ("the black cat is happy ." → DET ADJ NOUN BE ADJ PUNCT); X for a word the
+    lexicon lacks."""
+    if not _TAGS:
+        _TAGS.update({w: "DET" for w in ("the", "a", "an")} | {"and": "CONJ", ".": "PUNCT", "not": "NEG",
+                      "do": "AUX", "does": "AUX", "am": "BE", "is": "BE", "are": "BE", "to": "PART", "for": "PART"})
+        _TAGS.update({w: "PRON" for p in PRONOUNS for w in p.split()})
+        _TAGS.update({w: "NOUN" for en, n in NOUNS.items() for w in (en, n.en_pl)})
+        _TAGS.update({w: "ADJ" for w in [*ADJECTIVES, *IDIOMS]})
+        _TAGS.update({w.split()[0]: "VERB" for en, v in VERBS.items() if en != "be" for w in (en, v.en_3sg)})
+        _TAGS.update({w.split()[0]: "PREP" for w in PREPOSITIONS})
+    return [_TAGS.get(w, "X") for w in english.split()]
