@@ -21,7 +21,8 @@ from rnn_course import TrainConfig, Trainer, seed_everything
 from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate
 from rnn_course.results import save_benchmark
 from rnn_course.train import CosineLR
-from rnn_course.speech.data import Augment, SpeechCorpus, SpeechDataset, collate
+from rnn_course.speech.data import SpeechCorpus, collate
+from rnn_course.speech.dataset import Augment, SpeechDataset
 
 
 class CPUBudget(CosineLR):

@@ -30,8 +30,9 @@ from IPython.display import Audio, display
 import rnn_course
 from rnn_course import Trainer, TrainConfig
 from rnn_course.article import SpeechRecognitionRNN
-from rnn_course.speech.data import (CHARS, N_MELS, SR, Augment, SpeechCorpus, SpeechDataset, add_noise, collate,
-                                    ctc_greedy, decode_ids, frames_per_second, log_mel)
+from rnn_course.speech.data import (CHARS, N_MELS, SR, SpeechCorpus, collate, ctc_greedy, decode_ids,
+                                    frames_per_second, log_mel)
+from rnn_course.speech.dataset import Augment, SpeechDataset, add_noise
 from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, evaluate, load_pretrained, transcribe
 from rnn_course.speech.views import (SpeechDemo, hard_test, live_transcript, plot_clip, plot_frame_predictions,
                                      plot_hard_test)

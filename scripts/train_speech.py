@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 from rnn_course import TrainConfig, Trainer, save_checkpoint, seed_everything
 from rnn_course.speech.model import (AcousticConfig, AcousticModel, checkpoint_meta,
                                       ctc_loss_fn, evaluate)
-from rnn_course.speech.data import Augment, SpeechCorpus, SpeechDataset, collate
+from rnn_course.speech.data import SpeechCorpus, collate
+from rnn_course.speech.dataset import Augment, Channel, SpeechDataset
 from rnn_course.train import CosineLR
 
-RECIPE = dict(steps=1_200, batch_size=32, lr=5e-3)
+RECIPE = dict(steps=2_400, batch_size=32, lr=5e-3)
 MODELS = {
     "speech_bigru": dict(bidirectional=True, augment=True),
     "speech_bigru_noaug": dict(bidirectional=True, augment=False),
@@ -55,7 +56,7 @@ def main() -> None:
         seed_everything(0)
         model = AcousticModel(AcousticConfig(bidirectional=opts["bidirectional"]))
         model.set_normalizer(train_feats)
-        train = SpeechDataset(corpus["train"], augment=Augment() if opts["augment"] else None, seed=0)
+        train = SpeechDataset(corpus["train"], augment=Augment(channel=Channel()) if opts["augment"] else None, seed=0)
         n_params = sum(p.numel() for p in model.parameters())
         print(f"{name}: {opts}, {n_params:,} parameters, {steps} steps", flush=True)
         trainer = Trainer(model, train, ctc_loss_fn, val_data=held_out["valid"], collate=collate,

@@ -12,6 +12,7 @@ import soundfile as sf
 import torch
 
 from rnn_course.speech import data as S
+from rnn_course.speech import dataset as D
 from rnn_course.speech.model import AcousticConfig, AcousticModel, ctc_loss_fn, transcribe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,11 +204,11 @@ def test_missing_corpus_says_how_to_restore(tmp_path, monkeypatch):
 
 def test_augmentation_is_deterministic_from_the_seed_and_changes_the_clip():
     clip = S.Clip(tone(0.5), "one", "x", "train")
-    a = S.SpeechDataset([clip] * 3, augment=S.Augment(p_noise=1.0), seed=1)
-    b = S.SpeechDataset([clip] * 3, augment=S.Augment(p_noise=1.0), seed=1)
+    a = D.SpeechDataset([clip] * 3, augment=D.Augment(p_noise=1.0), seed=1)
+    b = D.SpeechDataset([clip] * 3, augment=D.Augment(p_noise=1.0), seed=1)
     first = [a[i][0] for i in range(3)]
     assert all(torch.equal(f, b[i][0]) for i, f in enumerate(first))
-    clean = S.SpeechDataset([clip])[0][0]
+    clean = D.SpeechDataset([clip])[0][0]
     assert not torch.equal(first[0][: len(clean)], clean)
 
 
@@ -217,7 +218,7 @@ def spoken(seconds=0.5):
 
 
 def test_gain_and_shift_on_the_cached_spectrogram_equal_augmenting_the_wave():
-    aug, wave = S.Augment(p_noise=0.0), spoken()
+    aug, wave = D.Augment(p_noise=0.0), spoken()
     for seed in range(6):
         cached = aug.features(S.Clip(wave, "one", "x", "train"), np.random.default_rng(seed))
         recomputed = S.log_mel(aug(wave, np.random.default_rng(seed)))
@@ -226,7 +227,7 @@ def test_gain_and_shift_on_the_cached_spectrogram_equal_augmenting_the_wave():
 
 
 def test_augment_shifts_by_whole_frames_of_silence_and_scales_power_by_gain_squared():
-    aug, wave = S.Augment(p_noise=0.0, gain_db=(6.0, 6.0), shift_s=0.03), spoken()
+    aug, wave = D.Augment(p_noise=0.0, gain_db=(6.0, 6.0), shift_s=0.03), spoken()
     power, clip = S.mel_power(wave), S.Clip(wave, "one", "x", "train")
     shifts = set()
     for seed in range(20):
@@ -244,23 +245,23 @@ def test_augmented_dataset_computes_each_spectrogram_once_and_noise_from_the_wav
     calls = []
     real = S.mel_power
     monkeypatch.setattr(S, "mel_power", lambda w, *a: calls.append(len(w)) or real(w, *a))
-    quiet = S.SpeechDataset(clips, augment=S.Augment(p_noise=0.0), seed=0)
+    quiet = D.SpeechDataset(clips, augment=D.Augment(p_noise=0.0), seed=0)
     for _ in range(5):
         quiet[0], quiet[1]
     assert len(calls) == 2  # one spectrogram per clip, however often it is drawn
-    plain = S.SpeechDataset(clips)
+    plain = D.SpeechDataset(clips)
     plain[0], plain[1]
     assert len(calls) == 2  # … and another dataset over the same clips reuses it
     calls.clear()
     clip = S.Clip(spoken(), "one", "x", "train")
-    noisy = S.SpeechDataset([clip], augment=S.Augment(p_noise=1.0), seed=0)
+    noisy = D.SpeechDataset([clip], augment=D.Augment(p_noise=1.0), seed=0)
     a, b = noisy[0][0], noisy[0][0]
     assert len(calls) == 2 and not torch.equal(a, b)  # fresh noise, a new spectrogram, every draw
 
 
 def test_add_noise_hits_the_requested_snr():
     wave = tone(2.0)
-    noisy = S.add_noise(wave, 10.0, np.random.default_rng(0))
+    noisy = D.add_noise(wave, 10.0, np.random.default_rng(0))
     snr = 10 * np.log10(np.mean(wave ** 2) / np.mean((noisy - wave) ** 2))
     assert snr == pytest.approx(10.0, abs=0.2)
 
@@ -349,7 +350,7 @@ def test_evaluate_batches_by_length_but_returns_transcripts_in_the_datasets_orde
 
     seconds = [0.9, 0.2, 0.5, 0.3, 0.8, 0.1, 0.6]
     clips = [S.Clip(spoken(s), "x", "v", "test") for s in seconds]
-    dataset = S.SpeechDataset(clips)
+    dataset = D.SpeechDataset(clips)
     expected = [S.CHARS[1 + (len(dataset[i][0]) % 26)] for i in range(len(clips))]
     assert len(set(expected)) == len(clips)  # every clip gets its own letter
     assert evaluate(_LengthSpeller(), dataset, batch_size=3)["hypotheses"] == expected

@@ -30,7 +30,6 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +42,7 @@ __all__ = [
     "AudioError", "SR", "HOP", "N_MELS", "FMAX", "load_audio", "prepare_wave", "features", "check_features",
     "mel_power", "log_mel", "frames_per_second",
     "CHARS", "encode_text", "decode_ids", "ctc_greedy", "error_rates",
-    "Clip", "SpeechCorpus", "Augment", "add_noise", "SpeechDataset", "collate", "load_fsdd", "BLANK",
+    "Clip", "SpeechCorpus", "collate", "load_fsdd", "BLANK",
 ]
 
 SR = 16_000          # samples per second everything is resampled to
@@ -398,97 +397,7 @@ class _ZipMember:
         return prepare_wave(wave, rate, self.name)
 
 
-# --- augmentation and batches -----------------------------------------------------------------------
-
-
-def add_noise(wave: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
-    """White noise at ``snr_db`` relative to the clip's average power."""
-    power = float(np.mean(wave ** 2)) + 1e-12
-    noise = rng.standard_normal(len(wave)).astype(np.float32) * np.sqrt(power / 10 ** (snr_db / 10))
-    return (wave + noise).astype(np.float32)
-
-
-@dataclass
-class Augment:
-    """Load-time augmentation, drawn from the dataset's seeded generator (deterministic).
-
-    Noise on a share ``p_noise`` of clips (not all: espeak's perfectly silent stretches make a
-    model that only ever heard noise worse on clean audio), a random gain, a small time shift
-    in whole 10-ms frames.
-    """
-
-    p_noise: float = 0.5
-    snr_db: tuple[float, float] = (0.0, 20.0)
-    gain_db: tuple[float, float] = (-6.0, 6.0)
-    shift_s: float = 0.05
-
-    def draw(self, rng: np.random.Generator) -> tuple[float, int, float | None]:
-        """One clip's random choices: a gain (factor on the wave), a shift (frames of silence put
-        in front) and the SNR in dB of the noise to add, or None for no noise."""
-        gain = float(10 ** (rng.uniform(*self.gain_db) / 20))
-        shift = int(rng.integers(0, round(self.shift_s * SR / HOP) + 1))
-        snr = float(rng.uniform(*self.snr_db)) if rng.random() < self.p_noise else None
-        return gain, shift, snr
-
-    def __call__(self, wave: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """An augmented copy of ``wave`` (N,) → (N + shift·160,)."""
-        return self._apply(wave, *self.draw(rng), rng)
-
-    @staticmethod
-    def _apply(wave, gain: float, shift: int, snr: float | None, rng) -> np.ndarray:
-        wave = np.concatenate([np.zeros(shift * HOP, np.float32), wave * np.float32(gain)])
-        return add_noise(wave, snr, rng) if snr is not None else wave.astype(np.float32)
-
-    def features(self, clip: Clip, rng: np.random.Generator) -> np.ndarray:
-        """``log_mel(self(clip.wave, rng))``, (T, F), from the clip's cached ``clip.mel_power()``, (T, F).
-
-        Gain and shift need no new spectrogram: a gain g scales every band's power by g², and a
-        shift of k frames puts k silent frames in front. Only noise, new in every frame, is added
-        to the wave and the spectrogram computed again.
-        """
-        gain, shift, snr = self.draw(rng)
-        if snr is not None:
-            return log_mel(self._apply(clip.wave, gain, shift, snr, rng))
-        power = clip.mel_power()
-        silence = np.zeros((shift, power.shape[1]), np.float32)
-        return np.log(np.concatenate([silence, power * np.float32(gain ** 2)]) + LOG_FLOOR)  # (shift + T, F)
-
-
-class SpeechDataset(torch.utils.data.Dataset):
-    """Clips → (features (T, F), target ids (S,)), through the front end (:func:`features`).
-
-    Each clip's spectrogram is computed once and kept on the clip (:meth:`Clip.mel_power`), so
-    datasets over the same clips share it; augmentation reuses it (see :meth:`Augment.features`).
-    ``noise_snr_db`` adds fixed noise (seeded per clip) for a noisy test set; those features are
-    kept by the dataset.
-    """
-
-    def __init__(self, clips: list[Clip], augment: Augment | None = None, seed: int = 0,
-                 noise_snr_db: float | None = None):
-        if not clips:
-            raise ValueError("no clips: give at least one Clip")
-        self.clips, self.augment = clips, augment
-        self.rng = np.random.default_rng(seed)
-        self._noisy: dict[int, torch.Tensor] = {}
-        self.noise_snr_db = noise_snr_db
-        self.seed = seed
-
-    def __len__(self) -> int:
-        return len(self.clips)
-
-    def features(self, i: int) -> torch.Tensor:
-        clip = self.clips[i]
-        if self.augment is not None:
-            return torch.from_numpy(self.augment.features(clip, self.rng))
-        if self.noise_snr_db is None:
-            return features(clip)
-        if i not in self._noisy:
-            wave = add_noise(clip.wave, self.noise_snr_db, np.random.default_rng([self.seed, i]))
-            self._noisy[i] = torch.from_numpy(log_mel(wave))
-        return self._noisy[i]
-
-    def __getitem__(self, i: int):
-        return self.features(i), torch.tensor(encode_text(self.clips[i].text))
+# --- batches -------------------------------------------------------------------------------------
 
 
 def collate(items) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data import CHARS, SR, AudioError, Clip, SpeechDataset, features, load_audio, log_mel, prepare_wave
+from .data import CHARS, SR, AudioError, Clip, features, load_audio, log_mel, prepare_wave
+from .dataset import SpeechDataset
 from .model import AcousticModel, evaluate, transcribe
 
 __all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "HARD_TEST", "hard_test", "plot_hard_test",
