@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 20's bars for the shipped speech model, measured through the upload path.
 
-    OMP_NUM_THREADS=1 python benchmarks/speech_bars.py [--model speech_bigru]
+    OMP_NUM_THREADS=1 python benchmarks/speech_bars.py [--model speech_bigru] [--path trial.pt]
 
 Every clip of a split is written as a plain 16-bit 16 kHz WAV file's bytes and handed to
 ``transcribe_source`` — what the notebook's upload widget calls — so the whole front end is in
@@ -36,7 +36,14 @@ BARS = {  # condition → (what it must show, CER fraction at most)
 BAR_VOICES = {"flite:rms", "flite:slt", "flite:kal16", "festival:kal"}
 
 
+CODEC = False  # --codec: every clip goes through the corpus's Opus codec first (an experiment, not recorded)
+
+
 def wav_bytes(wave) -> bytes:
+    if CODEC:
+        buf = io.BytesIO()
+        sf.write(buf, wave, SR, format="OGG", subtype="OPUS", compression_level=1.0)
+        wave, _ = sf.read(io.BytesIO(buf.getvalue()), dtype="float32")
     buf = io.BytesIO()
     sf.write(buf, wave, SR, format="WAV", subtype="PCM_16")
     return buf.getvalue()
@@ -54,8 +61,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="speech_bigru")
     ap.add_argument("--fresh", type=int, default=0, help="new utterances per test voice, synthesized now")
+    ap.add_argument("--path", help="a checkpoint file to measure instead of the shipped one (not recorded)")
+    ap.add_argument("--codec", action="store_true", help="code every clip with the corpus's codec first (not recorded)")
     args = ap.parse_args()
-    model, _ = load_pretrained(args.model)
+    global CODEC
+    CODEC = args.codec
+    model, _ = load_pretrained(args.model, path=args.path)
     corpus = SpeechCorpus.load(("test", "test_plain", "fast", "unseen_engine"))
     results = {s: score(model, corpus[s]) for s in ("test_plain", "test", "fast")}
     by_voice = defaultdict(list)
@@ -74,6 +85,8 @@ def main() -> None:
         else:
             for v, s in r.items():
                 print(f"{v:>22}: CER {100 * s['cer']:5.2f} %  WER {100 * s['wer']:5.2f} %  ({s['clips']} clips)")
+    if args.path or args.codec:
+        return
     save_benchmark("speech_bars", {"model": args.model, **results}, command=" ".join(["python"] + sys.argv))
 
 

@@ -246,8 +246,8 @@ def test_the_solutions_file_ends_with_the_quizs_answers(nb):
 
 # --- the notebooks' quiz cells --------------------------------------------------------------------
 
-# The notebooks whose quiz cells are in place; 07 gets its cells with the speech rework (issue 20).
-WITH_QUIZ_CELLS = ["01", "02", "03", "04", "05", "06", "08", "09", "10"]
+# Every notebook 01–10 ends with its quiz.
+WITH_QUIZ_CELLS = NOTEBOOKS
 
 
 def quiz_cells(nb):

@@ -63,12 +63,12 @@ class Channel:
     longest masked stretch (frames), up to two per clip.
     """
 
-    rate: tuple[float, float] = (0.8, 1.2)
-    warp: tuple[float, float] = (0.88, 1.12)
-    tilt_db: float = 8.0
-    band_mask: int = 6
-    time_mask: int = 12
-    p_mask: float = 0.5
+    rate: tuple[float, float] = (0.9, 1.1)
+    warp: tuple[float, float] = (0.94, 1.06)
+    tilt_db: float = 4.0
+    band_mask: int = 4
+    time_mask: int = 8
+    p_mask: float = 0.25
 
     def __call__(self, power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """(T, F) mel power → (T', F) mel power, T' ≈ T / rate factor."""
