@@ -16,6 +16,7 @@ Set-up also installs the hub's proxy, configurable-http-proxy, from npm into
 deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is there. Extra arguments go to JupyterLab or pytest:
 
     python3 course.py lab --no-browser --port 8899
+    python3 course.py lab --present    # presenting to a room: large type, one notebook at a time
     python3 course.py test -k trainer
 """
 
@@ -26,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -124,8 +126,21 @@ def hub(args: list[str]) -> int:
     return subprocess.call([str(PY), str(HUB / "hub.py"), "start", *args], cwd=ROOT)
 
 
+PRESENT_SETTINGS = ROOT / "deploy" / "present"  # JupyterLab user settings: large type, one notebook at a time
+
+
+def present_settings() -> Path:
+    """A fresh copy of PRESENT_SETTINGS in a temp dir, so that font changes made while presenting
+    are written there, never into the repository, and the next ``--present`` starts from ours."""
+    dest = Path(tempfile.mkdtemp(prefix="rnn-course-present-"))
+    shutil.copytree(PRESENT_SETTINGS, dest, dirs_exist_ok=True)
+    return dest
+
+
 def lab(args: list[str]) -> int:
     setup()
+    present = "--present" in args  # ours, not JupyterLab's: presenting to a room
+    args = [a for a in args if a != "--present"]
     argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in args):
         argv.append("--ServerApp.ip=127.0.0.1")  # never listen beyond this machine by default
@@ -137,6 +152,9 @@ def lab(args: list[str]) -> int:
     # machine, but 69 s with two and 7.5 s with one beside one other busy process.
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "1")
+    if present:
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(present_settings())
+        say("presenting: large type, one notebook at a time (deploy/present/; your own JupyterLab settings are not used)")
     say(f"starting JupyterLab on notebooks/ with OMP_NUM_THREADS={env['OMP_NUM_THREADS']} (Ctrl-C twice to stop)")
     return subprocess.call(argv, cwd=ROOT, env=env)
 
