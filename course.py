@@ -11,7 +11,9 @@ run skips the install when neither file changed (a stamp in ``.venv`` remembers 
 Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
 current .venv, after changing pyproject.toml), ``hub`` (a JupyterHub for a workshop room on
 this machine: ``sudo python3 course.py hub --ip 0.0.0.0``; as root each learner's server runs as
-their own system user, otherwise learners are not kept apart; see deploy/jupyterhub/README.md).
+their own system user, otherwise learners are not kept apart; see deploy/jupyterhub/README.md),
+``site`` (the course website in build/site/html: every notebook with the outputs of one run on
+this machine, reused while nothing changed; ``--only 01,05,07`` for a subset; tools/website.py).
 Set-up also installs the hub's proxy, configurable-http-proxy, from npm into
 deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is there. Extra arguments go to JupyterLab or pytest:
 
@@ -85,7 +87,7 @@ def setup() -> None:
     cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     if LOCK.exists():
         cmd += ["-c", str(LOCK)]
-    cmd += ["-e", f"{ROOT}[test,hub]"]
+    cmd += ["-e", f"{ROOT}[test,hub,site]"]
     if subprocess.call(cmd, cwd=ROOT) != 0:
         sys.exit("[course] Installing the packages failed (see pip's message above). "
                  "Check the network or the disk space, then run the same command again.")
@@ -178,6 +180,15 @@ def test(args: list[str]) -> int:
     return subprocess.call(argv, cwd=ROOT, env=env)
 
 
+def site(args: list[str]) -> int:
+    """Build the course website (tools/website.py): execute what changed, then Sphinx."""
+    setup()
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", "1")  # one thread per notebook kernel, as in `test`
+    say("building the course website into build/site/html (first time: every notebook runs once, ~10 minutes)")
+    return subprocess.call([str(PY), str(ROOT / "tools" / "website.py"), *args], cwd=ROOT, env=env)
+
+
 def lock() -> int:
     """Rewrite requirements.lock from what is installed in .venv now."""
     setup()
@@ -198,7 +209,7 @@ def lock() -> int:
 
 def main(argv: list[str]) -> int:
     commands = {"lab": lab, "test": test, "hub": hub, "setup": lambda a: setup() or setup_proxy() or 0,
-                "lock": lambda a: lock()}
+                "lock": lambda a: lock(), "site": site}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
