@@ -11,8 +11,9 @@ Needs the course environment (``python3 course.py setup``) and the proxy from np
 system user ``rnncourse-<name>`` (made at their first login); started as anyone else, every server
 runs as that user and learners are not kept apart (it says so loudly). The workshop password is
 ``$COURSE_HUB_PASSWORD`` if set, else the one kept in ``<dir>/hub/password`` (made on the first
-start and printed). Secrets reach the hub in files only readable by it (``<dir>/hub/``, mode 0700),
-never in its environment. Ctrl-C stops the hub, the proxy and every learner's server.
+start and printed); with ``$COURSE_HUB_ADMIN_PASSWORD`` (32+ characters) there is an admin
+``instructor``, who alone may open the room board (``board_service.py``). Secrets reach the hub
+in files only readable by it (``<dir>/hub/``, mode 0700), never in its environment. Ctrl-C stops the hub, the proxy and every learner's server.
 ``benchmarks/classroom.py`` starts the hub with the same ``prepare_workshop``/``hub_env``/``hub_command``.
 """
 
