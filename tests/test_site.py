@@ -68,6 +68,14 @@ def test_launch_links_are_built_from_the_repository_url():
     assert site.pages_url(GH) == "https://someone.github.io/practical-rnns/"
 
 
+def test_the_readme_links_to_the_site_that_the_workflow_publishes():
+    repo = site.repository_url()
+    if repo is None or site.pages_url(repo) is None:
+        pytest.skip("pyproject.toml names no GitHub repository, so there is no Pages address to check")
+    top = "\n".join((ROOT / "README.md").read_text().splitlines()[:12])
+    assert site.pages_url(repo) in top, f"README's top should link to the site, {site.pages_url(repo)}"
+
+
 # -- executing once --------------------------------------------------------------------------------
 def test_the_cached_run_is_reused_only_while_its_sources_are_unchanged(tmp_path):
     (tmp_path / "rnn_course").mkdir()
@@ -101,7 +109,7 @@ def widget_notebook() -> dict:
 
     state = {
         "box": model("VBoxModel", children=["IPY_MODEL_title", "IPY_MODEL_img", "IPY_MODEL_out", "IPY_MODEL_go",
-                                            "IPY_MODEL_lr", "IPY_MODEL_kind"]),
+                                            "IPY_MODEL_lr", "IPY_MODEL_kind", "IPY_MODEL_bar"]),
         "title": model("HTMLModel", value="<b>A GRU learns</b>"),
         "img": {**model("ImageModel", format="png"), "buffers": [{"path": ["value"], "encoding": "base64", "data": "iVBORw0K"}]},
         "out": model("OutputModel", outputs=[{"output_type": "display_data", "data": {"image/png": "QUJD\n"}},
@@ -109,6 +117,7 @@ def widget_notebook() -> dict:
         "go": model("ButtonModel", description="Start"),
         "lr": model("FloatTextModel", description="lr", value=0.01),
         "kind": model("ToggleButtonsModel", description="", _options_labels=["RNN", "GRU"], index=1),
+        "bar": model("IntProgressModel", description="", value=30, max=120),
     }
     view = {"output_type": "display_data", "metadata": {},
             "data": {"text/plain": "VBox(children=(...))", site.WIDGET_VIEW: {"model_id": "box", "version_major": 2}}}
@@ -126,7 +135,8 @@ def test_widgets_become_a_still_picture_with_a_live_note():
     page = first["data"]["text/html"]
     assert site.LIVE_NOTE in page and "A live widget" in page
     for part in ("<b>A GRU learns</b>", 'src="data:image/png;base64,iVBORw0K"', 'src="data:image/png;base64,QUJD"',
-                 "step 800 &lt;done&gt;", "<button disabled>Start</button>", "lr <b>0.01</b>", "<b>GRU</b>"):
+                 "step 800 &lt;done&gt;", "<button disabled>Start</button>", "lr <b>0.01</b>", "<b>GRU</b>",
+                 '<progress value="30" max="120">'):
         assert part in page, part
     assert "VBox(children" not in page
     assert "Label(value=&#x27;fallback&#x27;)" in second["data"]["text/html"]  # no state: the text fallback
@@ -200,9 +210,22 @@ def page(server):
         browser.close()
 
 
+def figures_in_source(notebook: Path) -> int:
+    """Images the page must show: image outputs of the run, and images inside widget stills."""
+    count = 0
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if any(k.startswith("image/") for k in data):
+                count += 1
+            elif "text/html" in data:
+                count += "".join(data["text/html"]).count("<img")
+    return count
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path", CHECKED)
-def test_page_loads_and_every_figure_on_it_is_a_loaded_image(page, server, path):
+def test_page_loads_and_every_figure_on_it_is_a_loaded_image(page, server, built, path):
     response = page.goto(server + path, wait_until="load")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
     assert "Practical RNNs" in page.title()
@@ -214,7 +237,8 @@ def test_page_loads_and_every_figure_on_it_is_a_loaded_image(page, server, path)
     text = page.inner_text("article")
     assert "Run it yourself" in text and "python3 course.py lab" in text
     if path.startswith("notebooks/"):
-        assert images, f"{path} shows no figure at all: were the outputs of its run lost?"
+        figures = figures_in_source(built.parent / "src" / path.replace(".html", ".ipynb"))
+        assert figures > 0 and len(images) >= figures, f"{path}: {len(images)} images for {figures} figures of its run"
         for stale in ("<Figure size", "Error displaying widget", "VBox(children="):
             assert stale not in text, f"{path} shows {stale!r} where a figure or widget belongs"
         if site.repository_url():

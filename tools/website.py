@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import tomllib
 from pathlib import Path
 from urllib.parse import quote
@@ -296,18 +297,22 @@ def write_sources(src: Path, notebooks: list[Path], runs: dict[str, dict], repo:
                 body += toctree("Instructors", [p.removesuffix(".md") for p in instructor])
         (src / target).parent.mkdir(parents=True, exist_ok=True)
         (src / target).write_text(body)
-    for asset in assets:
-        if (ROOT / asset).is_file():
-            (src / asset).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / asset, src / asset)
     for nb in notebooks:
         run = still_widgets(json.loads(json.dumps(runs[nb.name])))
         path = f"notebooks/{nb.name}"
+        for cell in run["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"], found = rewrite_links("".join(cell["source"]), path, pages, repo)
+                assets |= found
         box = {"cell_type": "markdown", "id": "run-it-yourself", "metadata": {}, "source": run_it_here(repo, path, hub)}
         first = run["cells"][0] if run["cells"] else None
         at = 1 if first and first["cell_type"] == "markdown" and "".join(first["source"]).lstrip().startswith("# ") else 0
         run["cells"].insert(at, box)
         (src / path).write_text(json.dumps(run, indent=1))
+    for asset in assets:
+        if (ROOT / asset).is_file():
+            (src / asset).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / asset, src / asset)
     theme = {"home_page_in_toc": True, "show_navbar_depth": 1, "use_download_button": True}
     if repo:
         theme |= {"repository_url": repo, "use_repository_button": True}
@@ -345,7 +350,9 @@ def build(out: Path, only: str | None = None, cache: Path = BUILD / "executed", 
         run = None if rerun else cached_run(nb, cache, key)
         if run is None:
             print(f"[site] executing {nb.name} (cached for the next build)", flush=True)
+            started = time.monotonic()
             run = execute(nb, cache)
+            print(f"[site] {nb.name} ran in {time.monotonic() - started:.0f} s", flush=True)
         else:
             print(f"[site] {nb.name}: reusing its run in {cache.relative_to(ROOT) if cache.is_relative_to(ROOT) else cache}", flush=True)
         runs[nb.name] = run
