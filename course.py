@@ -19,6 +19,7 @@ deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is the
 
     python3 course.py lab --no-browser --port 8899
     python3 course.py lab --present    # presenting to a room: large type, one notebook at a time
+    python3 course.py lab --demo       # demo mode: training cells replay the shipped runs (Start stays live)
     python3 course.py test -k trainer
 """
 
@@ -142,7 +143,8 @@ def present_settings() -> Path:
 def lab(args: list[str]) -> int:
     setup()
     present = "--present" in args  # ours, not JupyterLab's: presenting to a room
-    args = [a for a in args if a != "--present"]
+    demo = "--demo" in args  # ours too: every notebook in seconds (rnn_course/demo.py)
+    args = [a for a in args if a not in ("--present", "--demo")]
     argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in args):
         argv.append("--ServerApp.ip=127.0.0.1")  # never listen beyond this machine by default
@@ -157,6 +159,9 @@ def lab(args: list[str]) -> int:
     if present:
         env["JUPYTERLAB_SETTINGS_DIR"] = str(present_settings())
         say("presenting: large type, one notebook at a time (deploy/present/; your own JupyterLab settings are not used)")
+    if demo:
+        env["RNN_COURSE_DEMO"] = "1"
+        say("demo mode (RNN_COURSE_DEMO=1): training cells replay the shipped runs; a dashboard's Start trains live")
     say(f"starting JupyterLab on notebooks/ with OMP_NUM_THREADS={env['OMP_NUM_THREADS']} (Ctrl-C twice to stop)")
     return subprocess.call(argv, cwd=ROOT, env=env)
 
@@ -168,16 +173,32 @@ def test(args: list[str]) -> int:
     # One thread per process unless you say otherwise: on a machine with anything else running,
     # torch's two spin-waiting threads per process slowed the notebooks tenfold (measured here).
     env.setdefault("OMP_NUM_THREADS", "1")
-    argv = [
-        str(PY), "-m", "pytest", "tests", "notebooks",
+    nbval = [
         "--nbval-lax",  # run every cell; compare outputs of cells marked NBVAL_CHECK_OUTPUT
         "--nbval-current-env",  # notebook kernels use this .venv
         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
         "--nbval-cell-timeout", "600",
-        *args,
     ]
     say("running the unit tests and every notebook")
-    return subprocess.call(argv, cwd=ROOT, env=env)
+    code = subprocess.call([str(PY), "-m", "pytest", "tests", "notebooks", *nbval, *args], cwd=ROOT,
+                           env=dict(env, RNN_COURSE_DEMO="0"))
+    demo_args = demo_pass_args(args)
+    if demo_args is None:
+        return code
+    say("running every notebook again in demo mode (RNN_COURSE_DEMO=1): training cells replay the shipped runs")
+    demo_code = subprocess.call([str(PY), "-m", "pytest", *nbval, *demo_args], cwd=ROOT,
+                                env=dict(env, RNN_COURSE_DEMO="1"))
+    return code or (0 if demo_code == 5 else demo_code)  # 5: the options selected no notebook cell
+
+
+def demo_pass_args(args: list[str]) -> list[str] | None:
+    """pytest's arguments for the demo pass of ``test``: the notebooks, with the options given
+    (``-k``, ``-x``, ...); only the notebooks named when paths are given, None if none is."""
+    paths = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    notebooks = [a for a in paths if a.split("::")[0].endswith(".ipynb") or a.startswith("notebooks")]
+    if paths and not notebooks:
+        return None
+    return [*(notebooks or ["notebooks"]), *(a for a in args if a not in paths)]
 
 
 def site(args: list[str]) -> int:
