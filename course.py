@@ -11,11 +11,15 @@ run skips the install when neither file changed (a stamp in ``.venv`` remembers 
 Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
 current .venv, after changing pyproject.toml), ``hub`` (a JupyterHub for a workshop room on
 this machine: ``sudo python3 course.py hub --ip 0.0.0.0``; as root each learner's server runs as
-their own system user, otherwise learners are not kept apart; see deploy/jupyterhub/README.md).
+their own system user, otherwise learners are not kept apart; see deploy/jupyterhub/README.md),
+``site`` (the course website in build/site/html: every notebook with the outputs of one run on
+this machine, reused while nothing changed; ``--only 01,05,07`` for a subset; tools/website.py).
 Set-up also installs the hub's proxy, configurable-http-proxy, from npm into
 deploy/jupyterhub/node_modules (pinned by its package-lock.json) when npm is there. Extra arguments go to JupyterLab or pytest:
 
     python3 course.py lab --no-browser --port 8899
+    python3 course.py lab --present    # presenting to a room: large type, one notebook at a time
+    python3 course.py lab --demo       # demo mode: training cells replay the shipped runs (Start stays live)
     python3 course.py test -k trainer
 """
 
@@ -26,6 +30,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -83,7 +88,7 @@ def setup() -> None:
     cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     if LOCK.exists():
         cmd += ["-c", str(LOCK)]
-    cmd += ["-e", f"{ROOT}[test,hub]"]
+    cmd += ["-e", f"{ROOT}[test,hub,site]"]
     if subprocess.call(cmd, cwd=ROOT) != 0:
         sys.exit("[course] Installing the packages failed (see pip's message above). "
                  "Check the network or the disk space, then run the same command again.")
@@ -124,8 +129,22 @@ def hub(args: list[str]) -> int:
     return subprocess.call([str(PY), str(HUB / "hub.py"), "start", *args], cwd=ROOT)
 
 
+PRESENT_SETTINGS = ROOT / "deploy" / "present"  # JupyterLab user settings: large type, one notebook at a time
+
+
+def present_settings() -> Path:
+    """A fresh copy of PRESENT_SETTINGS in a temp dir, so that font changes made while presenting
+    are written there, never into the repository, and the next ``--present`` starts from ours."""
+    dest = Path(tempfile.mkdtemp(prefix="rnn-course-present-"))
+    shutil.copytree(PRESENT_SETTINGS, dest, dirs_exist_ok=True)
+    return dest
+
+
 def lab(args: list[str]) -> int:
     setup()
+    present = "--present" in args  # ours, not JupyterLab's: presenting to a room
+    demo = "--demo" in args  # ours too: every notebook in seconds (rnn_course/demo.py)
+    args = [a for a in args if a not in ("--present", "--demo")]
     argv = [str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in args):
         argv.append("--ServerApp.ip=127.0.0.1")  # never listen beyond this machine by default
@@ -137,6 +156,12 @@ def lab(args: list[str]) -> int:
     # machine, but 69 s with two and 7.5 s with one beside one other busy process.
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "1")
+    if present:
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(present_settings())
+        say("presenting: large type, one notebook at a time (deploy/present/; your own JupyterLab settings are not used)")
+    if demo:
+        env["RNN_COURSE_DEMO"] = "1"
+        say("demo mode (RNN_COURSE_DEMO=1): training cells replay the shipped runs; a dashboard's Start trains live")
     say(f"starting JupyterLab on notebooks/ with OMP_NUM_THREADS={env['OMP_NUM_THREADS']} (Ctrl-C twice to stop)")
     return subprocess.call(argv, cwd=ROOT, env=env)
 
@@ -148,16 +173,41 @@ def test(args: list[str]) -> int:
     # One thread per process unless you say otherwise: on a machine with anything else running,
     # torch's two spin-waiting threads per process slowed the notebooks tenfold (measured here).
     env.setdefault("OMP_NUM_THREADS", "1")
-    argv = [
-        str(PY), "-m", "pytest", "tests", "notebooks",
+    nbval = [
         "--nbval-lax",  # run every cell; compare outputs of cells marked NBVAL_CHECK_OUTPUT
         "--nbval-current-env",  # notebook kernels use this .venv
         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
         "--nbval-cell-timeout", "600",
-        *args,
     ]
     say("running the unit tests and every notebook")
-    return subprocess.call(argv, cwd=ROOT, env=env)
+    code = subprocess.call([str(PY), "-m", "pytest", "tests", "notebooks", *nbval, *args], cwd=ROOT,
+                           env=dict(env, RNN_COURSE_DEMO="0"))
+    demo_args = demo_pass_args(args)
+    if demo_args is None:
+        return code
+    say("running every notebook again in demo mode (RNN_COURSE_DEMO=1): training cells replay the shipped runs")
+    demo_code = subprocess.call([str(PY), "-m", "pytest", *nbval, *demo_args], cwd=ROOT,
+                                env=dict(env, RNN_COURSE_DEMO="1"))
+    return code or (0 if demo_code == 5 else demo_code)  # 5: the options selected no notebook cell
+
+
+def demo_pass_args(args: list[str]) -> list[str] | None:
+    """pytest's arguments for the demo pass of ``test``: the notebooks, with the options given
+    (``-k``, ``-x``, ...); only the notebooks named when paths are given, None if none is."""
+    paths = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    notebooks = [a for a in paths if a.split("::")[0].endswith(".ipynb") or a.startswith("notebooks")]
+    if paths and not notebooks:
+        return None
+    return [*(notebooks or ["notebooks"]), *(a for a in args if a not in paths)]
+
+
+def site(args: list[str]) -> int:
+    """Build the course website (tools/website.py): execute what changed, then Sphinx."""
+    setup()
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", "1")  # one thread per notebook kernel, as in `test`
+    say("building the course website into build/site/html (first time: every notebook runs once, ~10 minutes)")
+    return subprocess.call([str(PY), str(ROOT / "tools" / "website.py"), *args], cwd=ROOT, env=env)
 
 
 def lock() -> int:
@@ -180,7 +230,7 @@ def lock() -> int:
 
 def main(argv: list[str]) -> int:
     commands = {"lab": lab, "test": test, "hub": hub, "setup": lambda a: setup() or setup_proxy() or 0,
-                "lock": lambda a: lock()}
+                "lock": lambda a: lock(), "site": site}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

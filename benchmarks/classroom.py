@@ -12,7 +12,10 @@ What it does, with nothing but the real pieces (deploy/jupyterhub/ and its confi
 4. samples, once a second, the memory of every process the hub started: each learner's
    ``jupyterhub-singleuser`` server and its kernel (RSS, and PSS, which splits shared pages
    fairly), the hub and the proxy; and every listening socket's address;
-5. stops everything it started — on success, failure, Ctrl-C or SIGTERM: the hub is asked to
+5. as the instructor (the hub's admin), opens the room board (``/services/board/``, the hub's
+   OAuth as a browser goes through it) and keeps its rows; as a learner, opens it too and keeps
+   the refusal (the hub's 403 to a browser; the board's 403 to a learner's API token);
+6. stops everything it started — on success, failure, Ctrl-C or SIGTERM: the hub is asked to
    shut down (it stops the proxy and every server), then anything still alive is killed. As
    root its learners are system users (``rnncourse-learner01``...), as in a room, deleted at the
    end, and folders closed to them on the way to the course's Python (a pyenv in /root) are
@@ -42,6 +45,10 @@ learner. Results go to ``data/benchmarks/classroom.json`` (``--out`` elsewhere) 
   (how many were still alive after the clean-up: 0 unless something went wrong)
 - ``cpu_count``, ``load_before`` (1-minute load average before the run; the machine record
   in the JSON has the load after it)
+- ``board``: ``instructor_status`` (HTTP status of the board page for the instructor: 200),
+  ``learner_status`` and ``learner_token_status`` (for learner01's browser and API token: 403),
+  ``rows`` (per learner: ``learner``, ``notebooks``, ``exercises_passed``, ``exercises_failed``,
+  ``quiz_passed``, ``quiz_failed``, ``last_failed`` check), ``error`` (null unless it failed)
 """
 
 from __future__ import annotations
@@ -88,6 +95,8 @@ def _load_hub():
 course_hub = _load_hub()
 
 PASSWORD = "classroom-" + uuid.uuid4().hex[:8]
+ADMIN_PASSWORD = "instructor-" + uuid.uuid4().hex  # 43 characters: the hub asks for 32 or more
+BOARD_KEYS = ("learner", "notebooks", "exercises_passed", "exercises_failed", "quiz_passed", "quiz_failed")
 # After the notebook, untimed: the kernel's torch threads and the CPU seconds it has used
 # (user + system, all threads): the work a learner costs, whatever else the machine is doing.
 PROBE = ("import resource, torch; r = resource.getrusage(resource.RUSAGE_SELF); "
@@ -163,7 +172,7 @@ class Sampler(threading.Thread):
                     for key, value in (("server", server), ("kernel", kernel), ("total", server + kernel), ("pss", pss)):
                         peak[key] = max(peak[key], value)
                     total, total_pss = total + server + kernel, total_pss + pss
-                elif "jupyterhub_idle_culler" in cmd:
+                elif "jupyterhub_idle_culler" in cmd or "board_service.py" in cmd:
                     rss = p.memory_info().rss / 2**20
                     total, total_pss = total + rss, total_pss + pss_mb(p)
             except psutil.Error:
@@ -175,7 +184,7 @@ class Sampler(threading.Thread):
 # --- the hub -----------------------------------------------------------------------------------
 
 
-def start_hub(workshop: Path, port: int, password: str = PASSWORD, admin_password: str | None = None,
+def start_hub(workshop: Path, port: int, password: str = PASSWORD, admin_password: str | None = ADMIN_PASSWORD,
               ) -> tuple[subprocess.Popen, list[tuple[Path, int]]]:
     """The course's hub (deploy/jupyterhub) on 127.0.0.1:port, in its own process group, as
     ``hub.py start`` runs it. As root (learners as their own system users), folders closed to
@@ -185,7 +194,7 @@ def start_hub(workshop: Path, port: int, password: str = PASSWORD, admin_passwor
     course_hub.check_ready()
     opened = course_hub.prepare_workshop(workshop, password, admin_password=admin_password, open_closed=True)
     env = course_hub.hub_env(workshop=workshop, ip="127.0.0.1", port=port,
-                             hub_port=free_port(), proxy_api_port=free_port())
+                             hub_port=free_port(), proxy_api_port=free_port(), board_port=free_port())
     log = open(workshop / course_hub.SECRET_FILES / "hub.log", "wb")
     hub = subprocess.Popen(course_hub.hub_command(), cwd=workshop, env=env, stdout=log,
                            stderr=subprocess.STDOUT, start_new_session=True)
@@ -358,6 +367,29 @@ class Learner:
         return "".join(printed)
 
 
+async def room_board(base: str, timeout: float) -> dict:
+    """The room board as the instructor sees it, and a learner's two ways of asking for it."""
+    board = "/services/board/"
+    instructor, learner = Learner(base, "instructor", ADMIN_PASSWORD), Learner(base, "learner01")
+    try:
+        for person in (instructor, learner):
+            await person.login()
+            del person.client.headers["Authorization"]  # a browser: the hub's cookie, the OAuth dance
+        page = await instructor.client.get(board, follow_redirects=True, timeout=timeout)
+        rows = await instructor.client.get(board + "rows.json", timeout=timeout) if page.status_code == 200 else None
+        refused = await learner.client.get(board, follow_redirects=True, timeout=timeout)
+        with_token = await learner.client.get(board + "rows.json", headers={"Authorization": f"token {learner.token}"},
+                                              timeout=timeout)
+    finally:
+        await asyncio.gather(instructor.client.aclose(), learner.client.aclose(), return_exceptions=True)
+    return {
+        "instructor_status": page.status_code, "learner_status": refused.status_code,
+        "learner_token_status": with_token.status_code, "error": None,
+        "rows": [{**{k: row[k] for k in BOARD_KEYS}, "last_failed": (row["last_failed"] or {}).get("check")}
+                 for row in rows.json()] if rows is not None and rows.status_code == 200 else None,
+    }
+
+
 async def classroom(base: str, n: int, cells: list[str], timeout: float, log) -> dict:
     learners = [Learner(base, f"learner{i + 1:02d}") for i in range(n)]
     failures: list[dict] = []
@@ -392,6 +424,13 @@ async def classroom(base: str, n: int, cells: list[str], timeout: float, log) ->
         wall_s = time.perf_counter() - t0
         done = [r for r in times.values() if not isinstance(r, BaseException)]
         per, threads, cpu = [r[0] for r in done], sorted({r[1] for r in done}), [r[2] for r in done]
+        try:
+            board = await room_board(base, timeout)
+        except Exception as e:  # noqa: BLE001 (kept in the results, and the run fails)
+            board = {"error": f"{type(e).__name__}: {e}"}
+        log(f"room board: {board}" if board.get("error") else
+            f"room board: {len(board['rows'] or [])} rows for the instructor (HTTP {board['instructor_status']}); "
+            f"a learner gets HTTP {board['learner_status']} (browser), {board['learner_token_status']} (token)")
     finally:
         await asyncio.gather(*(l.client.aclose() for l in learners), return_exceptions=True)
     return {
@@ -402,6 +441,7 @@ async def classroom(base: str, n: int, cells: list[str], timeout: float, log) ->
         "alone_cpu_s": alone_cpu_s, "kernel_cpu_s": statistics.median(cpu) if cpu else None,
         "quiet_wall_estimate_s": max(n / os.cpu_count(), 1) * statistics.median(cpu) if cpu else None,
         "per_learner_s": {"min": min(per), "median": statistics.median(per), "max": max(per)} if per else None,
+        "board": board,
     }
 
 
@@ -498,7 +538,12 @@ def main(argv: list[str] | None = None) -> int:
           f"PSS {r['peak_pss_mb_per_learner'] or 0:.0f} MB); {r['kernel_cpu_s'] or 0:.1f} CPU-s per learner, "
           f"so about {r['quiet_wall_estimate_s'] or 0:.0f} s for all on an idle machine "
           f"(load before: {r['load_before']})", flush=True)
-    return 0 if r["served"] == r["learners"] and r["failures"] == 0 and leftover == 0 else 1
+    board = r["board"]
+    board_ok = (not board.get("error") and board["instructor_status"] == 200 and board["learner_status"] == 403
+                and board["learner_token_status"] == 403 and len(board["rows"] or []) == r["learners"])
+    if not board_ok:
+        log(f"the room board did not answer as it should: {board}")
+    return 0 if r["served"] == r["learners"] and r["failures"] == 0 and leftover == 0 and board_ok else 1
 
 
 if __name__ == "__main__":

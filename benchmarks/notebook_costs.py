@@ -2,6 +2,7 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py                 # every notebook
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py --notebooks 07 08_choosing_a_model
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py --demo          # in demo mode
 
 Each notebook runs top to bottom in a fresh kernel with nbclient (as ``jupyter nbconvert
 --execute`` does), one at a time, with ``OMP_NUM_THREADS=1`` (as on the workshop hub) and its
@@ -25,6 +26,11 @@ measured earlier keep their entries, so later notebooks can be added with ``--no
   markdown cells included), ``seconds`` (wall time from sending the cell to its reply),
   ``cpu_s`` (CPU seconds the kernel's process tree used meanwhile, child processes included),
   ``tags`` (the cell's tags, when it has any) and ``source`` (its first line)
+
+``--demo`` runs the notebooks in demo mode (``RNN_COURSE_DEMO=1``: training cells replay their
+recorded runs, see ``rnn_course/demo.py``) and keeps their entries, in the same format, apart:
+``results["demo_notebooks"][<stem>]``, with the command in ``results["demo_command"]``; the
+full runs' entries and command are left as they were (and a full run leaves the demo ones).
 
 The prose quotes these figures through marked spans (``<!-- time:nb -->…<!-- /time -->``, and
 ``<!-- time:cell=<tag> -->…<!-- /time -->`` for a cell with that tag); after a re-measure,
@@ -157,18 +163,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", nargs="+", help="stems, numbers or paths (default: every notebook)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds any one cell may take")
     parser.add_argument("--out", help="JSON to merge into (default data/benchmarks/notebook_costs.json)")
+    parser.add_argument("--demo", action="store_true", help="run in demo mode (RNN_COURSE_DEMO=1); kept apart")
     args = parser.parse_args(argv)
+    from rnn_course.demo import ENV
     from rnn_course.paths import data_dir
     from rnn_course.results import save_benchmark
 
     paths = resolve(args.notebooks)
     os.environ["OMP_NUM_THREADS"] = "1"  # the kernels inherit it, as on the workshop hub
+    os.environ[ENV] = "1" if args.demo else "0"
     out = Path(args.out) if args.out else data_dir() / "benchmarks" / "notebook_costs.json"
     try:
-        notebooks = json.loads(out.read_text())["results"]["notebooks"]
-    except (FileNotFoundError, KeyError, json.JSONDecodeError):
-        notebooks = {}
-    command = "OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        old = json.loads(out.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        old = {}
+    results = {"notebooks": {}, "omp_num_threads": 1, **old.get("results", {})}
+    key = "demo_notebooks" if args.demo else "notebooks"
+    notebooks = results.setdefault(key, {})
+    command = ("OMP_NUM_THREADS=1 .venv/bin/python benchmarks/notebook_costs.py "
+               + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    if args.demo:
+        results["demo_command"], command = command, old.get("command", command)
     with tempfile.TemporaryDirectory(prefix="notebook-costs-") as tmp:
         os.environ["RNN_COURSE_RESULTS"] = tmp  # the notebooks' record() numbers stay out of results/
         for path in paths:
@@ -182,11 +197,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    cell {cell['index']}: {cell['seconds']:.1f} s ({cell['cpu_s']:.1f} CPU-s)  "
                           f"{cell['source']}", flush=True)
             # saved after every notebook: an interrupted run keeps what it measured
-            save_benchmark("notebook_costs", {"notebooks": dict(sorted(notebooks.items())), "omp_num_threads": 1},
-                           command=command.strip(), path=out)
+            results[key] = dict(sorted(notebooks.items()))
+            save_benchmark("notebook_costs", results, command=command, path=out)
     measured = [notebooks[p.stem] for p in paths]
     worst = max(measured, key=lambda e: e["peak_rss_mb"])
-    print(f"notebook_costs: {sum(e['ok'] for e in measured)}/{len(measured)} ran; "
+    print(f"notebook_costs{' (demo mode)' if args.demo else ''}: {sum(e['ok'] for e in measured)}/{len(measured)} ran; "
           f"slowest {max(e['seconds'] for e in measured):.1f} s; "
           f"largest peak {worst['peak_rss_mb']:.0f} MB RSS; results in {out}", flush=True)
     return 0 if all(e["ok"] for e in measured) else 1

@@ -13,6 +13,15 @@
 # About 60 minutes to work through; the notebook runs in <!-- time:nb -->about 65 s<!-- /time -->.
 
 # %%
+# On Google Colab only: clone the course (data included) and install it on Colab's own torch.
+# Anywhere else this cell does nothing (`python3 course.py lab` has installed the course).
+import sys
+if "google.colab" in sys.modules:
+    # !test -d /content/practical-rnns || git clone --depth 1 https://github.com/practical-rnns/practical-rnns /content/practical-rnns
+    # !python /content/practical-rnns/rnn_course/colab.py
+    sys.path.insert(0, "/content/practical-rnns")
+
+# %%
 import math
 import time
 

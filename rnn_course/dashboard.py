@@ -12,6 +12,9 @@ the kernel's main thread). Every button's logic is a plain method (``start``, ``
 runs show a message in the dashboard — never a traceback — and the trainer keeps its last good
 weights.
 
+In demo mode (``RNN_COURSE_DEMO=1``, :mod:`rnn_course.demo`) ``run`` replays the recorded run and
+draws its curve, under a banner that says so; Start still trains live.
+
 The curve shows each batch's training loss, a centred smoothing of it (:func:`smooth`, of the
 logs on a log axis: it runs through the middle of the per-batch points instead of lagging above
 a falling loss), and the validation loss; the y-axis names the loss (``loss_label``), and a note under it explains a
@@ -35,6 +38,7 @@ from typing import Any, Callable
 import numpy as np
 from torch import nn
 
+from .demo import banner, demo_mode
 from .plots import as_html, figure, figure_png, log_axis
 from .train import Callback, RunSummary, Trainer
 
@@ -134,6 +138,7 @@ class Dashboard(Callback):
     """
 
     SETTINGS = ("lr", "batch_size", "clip_grad")
+    replay_safe = True  # demo mode may replay a recorded run in its place: it draws what the trainer holds
 
     def __init__(self, trainer: Trainer, *, steps: int | None = None,
                  live: Callable[[Trainer], Any] | None = None, title: str = "Training",
@@ -185,7 +190,8 @@ class Dashboard(Callback):
         controls = w.VBox([self.lr, self.batch_size, self.clip_grad, self.steps_box])
         buttons = w.HBox([self.start_button, self.pause_button, self.stop_button])
         progress = w.HBox([self.progress, self.step_label])
-        header = w.HTML(value=f"<b>{html.escape(title)}</b>")
+        header = w.HTML(value=f"<b>{html.escape(title)}</b>" + (
+            f"<div class='rnn-dashboard-demo' style='color:#b35806'>{html.escape(banner())}</div>" if demo_mode() else ""))
         self.widget = w.VBox([header, w.HBox([controls, w.VBox([buttons, progress, self.status])]),
                               w.HBox([w.VBox([self.curve, self.note]), self.live_view])])
         self.widget.add_class("rnn-dashboard")
@@ -282,7 +288,8 @@ class Dashboard(Callback):
             return False
         if self.apply_settings() is not None:
             return False
-        self._thread = threading.Thread(target=self.run, args=(steps,), daemon=True, name="rnn-dashboard")
+        self._thread = threading.Thread(target=self.run, args=(steps,), kwargs={"replay": False}, daemon=True,
+                                        name="rnn-dashboard")  # Start trains live, in demo mode too
         self._thread.start()
         return True
 
@@ -316,9 +323,11 @@ class Dashboard(Callback):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def run(self, steps: int | None = None) -> RunSummary | None:
+    def run(self, steps: int | None = None, *, replay: bool | None = None) -> RunSummary | None:
         """Train ``steps`` steps here and now (default: the steps box). Returns the summary,
-        or None when the settings are invalid (the message is in the dashboard)."""
+        or None when the settings are invalid (the message is in the dashboard). In demo mode
+        (:mod:`rnn_course.demo`) it replays the recorded run and draws its curve; ``replay=False``
+        trains live."""
         if threading.current_thread() is threading.main_thread() and self.apply_settings() is not None:
             return None  # start() has applied them already when this runs in its thread
         steps = self.steps if steps is None else steps
@@ -327,7 +336,7 @@ class Dashboard(Callback):
             return None
         self._target = self.trainer.step + steps
         try:
-            summary = self.trainer.run(steps)
+            summary = self.trainer.run(steps, replay=replay)
         except Exception as e:  # an error in the task's own code: show it, keep the kernel alive
             self._set_buttons(False)
             self.show_status("error", f"{type(e).__name__}: {e}")

@@ -29,6 +29,7 @@ from typing import Any, Callable, Sequence
 import torch
 from torch import nn
 
+from . import demo
 from .train_inputs import TrainData, check_val_data, checked_loss, pick_device, to_device
 from .validate import is_number, one_of, whole
 
@@ -114,7 +115,10 @@ class RunSummary:
 
 
 class Callback:
-    """Override what you need. The dashboard is one of these."""
+    """Override what you need. The dashboard is one of these. ``replay_safe``: demo mode may
+    replay a recorded run in place of a run with this callback (it needs no live steps)."""
+
+    replay_safe = False
 
     def on_run_start(self, trainer: "Trainer") -> None: ...
     def on_step(self, trainer: "Trainer", step: int, loss: float) -> None: ...
@@ -148,6 +152,8 @@ class ProgressBar(Callback):
     """A progress bar over each ``run`` with the latest training loss, for training cells that
     have no dashboard: ``Trainer(..., callbacks=[ProgressBar("article model")])``. It is tqdm's:
     a bar in Jupyter, a line of text elsewhere."""
+
+    replay_safe = True
 
     def __init__(self, desc: str = "training"):
         self.desc, self.bar = desc, None
@@ -387,14 +393,24 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_eval(self, self.step, val)
 
-    def run(self, steps: int | None = None) -> RunSummary:
+    def run(self, steps: int | None = None, *, replay: bool | None = None) -> RunSummary:
         """Train for ``steps`` more optimizer steps (default: ``config.steps``).
 
         Returns a :class:`RunSummary`; it never raises for a diverging loss, a stop request
         or a keyboard interrupt — it says what happened, and the model keeps good weights.
+        In demo mode (:mod:`rnn_course.demo`; ``replay=None`` follows it, False trains live)
+        the recorded run that starts here is replayed, or a tiny budget trained.
         """
         steps = self.config.steps if steps is None else steps
         replace(self.config, steps=steps).check(self.train_data.n)
+        key = demo.fingerprint(self, steps) if demo.recording() else None
+        if not self.is_training and (demo.demo_mode() if replay is None else replay):
+            what, value = demo.plan(self, steps)
+            if what == "replay":
+                return demo.replay(self, value, steps)
+            if what == "tiny":
+                print(demo.tiny_note(steps, value))
+                steps = value
         c = self.config
         self._stop.clear()
         self._running.set()
@@ -474,6 +490,8 @@ class Trainer:
                                  f"{self.history.val_loss[-1]:.4g} now), so the model keeps the weights of step "
                                  f"{best_step} (restore_best=True).")
         summary = RunSummary(reason, self.step, n, seconds, messages[reason], restored)
+        if key is not None:
+            demo.remember(self, key, summary)
         for cb in self.callbacks:
             cb.on_run_end(self, summary)
         return summary

@@ -89,8 +89,11 @@ def _cmdline(pid: int) -> str:
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 with a random port and token, on its own temp dirs."""
 
-    def __init__(self, root_dir: Path, work: Path):
+    def __init__(self, root_dir: Path, work: Path, settings: Path | None = None):
+        """``settings``: a JupyterLab user-settings tree (as ``course.py lab --present`` uses)
+        copied under the test's own settings."""
         self.root_dir, self.work = Path(root_dir), Path(work)
+        self.settings = settings
         self.port, self.token = free_port(), secrets.token_hex(24)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = self.work / "jupyterlab.log"
@@ -99,6 +102,8 @@ class JupyterLab:
 
     def _env(self) -> dict:
         settings = self.work / "lab-settings"
+        if self.settings is not None:
+            shutil.copytree(self.settings, settings, dirs_exist_ok=True)
         for rel, value in {
             # no "receive Jupyter news?" toast, no update check over the (closed) network
             "@jupyterlab/apputils-extension/notification.jupyterlab-settings":

@@ -102,6 +102,17 @@ def test_idle_culler_runs_as_a_service_with_only_the_scopes_it_needs(monkeypatch
     assert set(role["scopes"]) == {"list:users", "read:users:activity", "read:servers", "delete:servers"}
 
 
+def test_room_board_is_an_instructor_only_service_on_loopback(monkeypatch, tmp_path):
+    assert not [s for s in load_config(monkeypatch, tmp_path).JupyterHub.services if s["name"] == "board"]
+    c = load_config(monkeypatch, tmp_path, admin="an-instructor-password-of-32-characters!", COURSE_HUB_BOARD_PORT="8123")
+    (board,) = [s for s in c.JupyterHub.services if s["name"] == "board"]
+    assert board["url"] == "http://127.0.0.1:8123"
+    assert board["command"] == [sys.executable, str(HUB_DIR / "board_service.py")]
+    assert board["environment"]["COURSE_BOARD_HOMES"] == str(tmp_path / "home")
+    # no role hands access to it out: only the admin role's access:services reaches it
+    assert not [r for r in c.JupyterHub.load_roles if any("board" in scope for scope in r["scopes"])]
+
+
 def test_shared_password_is_read_from_the_hubs_own_file_only(monkeypatch, tmp_path):
     c = load_config(monkeypatch, tmp_path)
     assert c.JupyterHub.authenticator_class == "shared-password"
@@ -208,7 +219,8 @@ def test_classroom_of_ten_is_served_on_loopback_and_everything_stops(tmp_path):
             pass
     assert bench.returncode == 0, output[-3000:]
     assert not left, f"still running after the benchmark: {[watcher.cmdlines.get(p.pid) for p in left]}"
-    kinds = {"jupyterhub -f", "configurable-http-proxy", "jupyterhub-singleuser", "jupyterhub_idle_culler", "ipykernel"}
+    kinds = {"jupyterhub -f", "configurable-http-proxy", "jupyterhub-singleuser", "jupyterhub_idle_culler", "ipykernel",
+             "board_service.py"}
     commands = list(watcher.cmdlines.values())
     assert {k for k in kinds if any(k in cmd for cmd in commands)} == kinds, commands
     assert sum("jupyterhub-singleuser" in cmd for cmd in commands) == 10
@@ -222,3 +234,17 @@ def test_classroom_of_ten_is_served_on_loopback_and_everything_stops(tmp_path):
     assert r["listen_addresses"] == ["127.0.0.1"] and r["leftover_processes"] == 0
     assert r["kernel_torch_threads"] == [1], "OMP_NUM_THREADS=1 must reach every learner's kernel"
     assert output.strip().splitlines()[-1].startswith("classroom: 10/10 learners served, 0 failures")
+    # The room board: the instructor sees all ten, each with notebook 01's outcomes as the task
+    # answered them (even-numbered learners got exercise 3 wrong); learner01 is refused.
+    board = r["board"]
+    assert board["error"] is None and board["instructor_status"] == 200, board
+    assert board["learner_status"] == 403 and board["learner_token_status"] == 403, board
+    rows = {row["learner"]: row for row in board["rows"]}
+    assert sorted(rows) == [f"learner{i:02d}" for i in range(1, 11)]
+    for i in range(1, 11):
+        row, wrong = rows[f"learner{i:02d}"], i % 2 == 0
+        assert row["notebooks"] == ["01_sequences_and_shapes"], row
+        assert row["exercises_passed"] == ["01-h_n-shape", "01-last-step"] + ([] if wrong else ["01-lstm-params"]), row
+        assert row["exercises_failed"] == (["01-lstm-params"] if wrong else []), row
+        assert row["quiz_passed"] == ["01-quiz-batch-first"] and row["quiz_failed"] == [], row
+        assert row["last_failed"] == ("01-lstm-params" if wrong else None), row

@@ -11,8 +11,9 @@ Needs the course environment (``python3 course.py setup``) and the proxy from np
 system user ``rnncourse-<name>`` (made at their first login); started as anyone else, every server
 runs as that user and learners are not kept apart (it says so loudly). The workshop password is
 ``$COURSE_HUB_PASSWORD`` if set, else the one kept in ``<dir>/hub/password`` (made on the first
-start and printed). Secrets reach the hub in files only readable by it (``<dir>/hub/``, mode 0700),
-never in its environment. Ctrl-C stops the hub, the proxy and every learner's server.
+start and printed); with ``$COURSE_HUB_ADMIN_PASSWORD`` (32+ characters) there is an admin
+``instructor``, who alone may open the room board (``board_service.py``). Secrets reach the hub
+in files only readable by it (``<dir>/hub/``, mode 0700), never in its environment. Ctrl-C stops the hub, the proxy and every learner's server.
 ``benchmarks/classroom.py`` starts the hub with the same ``prepare_workshop``/``hub_env``/``hub_command``.
 """
 
@@ -58,7 +59,8 @@ def hub_command() -> list[str]:
 
 
 def hub_env(*, workshop: Path, ip: str = "127.0.0.1", port: int = 8000, hub_port: int = 8081,
-            proxy_api_port: int = 8001, cull_after: int = 3600, terminals: bool = False) -> dict[str, str]:
+            proxy_api_port: int = 8001, board_port: int = 8002, cull_after: int = 3600,
+            terminals: bool = False) -> dict[str, str]:
     """The environment ``jupyterhub_config.py`` reads (see its docstring): settings, no secrets.
 
     Every ``COURSE_HUB_*`` variable of the caller is dropped first, so a password exported in the
@@ -66,6 +68,7 @@ def hub_env(*, workshop: Path, ip: str = "127.0.0.1", port: int = 8000, hub_port
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_HUB_")}
     env.update(COURSE_HUB_DIR=str(workshop), COURSE_HUB_IP=ip, COURSE_HUB_PORT=str(port),
                COURSE_HUB_HUB_PORT=str(hub_port), COURSE_HUB_PROXY_API_PORT=str(proxy_api_port),
+               COURSE_HUB_BOARD_PORT=str(board_port),
                COURSE_HUB_CULL_AFTER=str(cull_after), COURSE_HUB_TERMINALS="1" if terminals else "0",
                OMP_NUM_THREADS="1")
     return env
@@ -190,7 +193,8 @@ def start(args: argparse.Namespace) -> int:
     opened = prepare_workshop(workshop, password, admin_password=os.environ.get("COURSE_HUB_ADMIN_PASSWORD"),
                               open_closed=args.open_folders)
     env = hub_env(workshop=workshop, ip=args.ip, port=args.port, hub_port=args.hub_port,
-                  proxy_api_port=args.proxy_api_port, cull_after=args.cull_after, terminals=args.terminals)
+                  proxy_api_port=args.proxy_api_port, board_port=args.board_port, cull_after=args.cull_after,
+                  terminals=args.terminals)
     host = "127.0.0.1" if args.ip in ("", "0.0.0.0") else args.ip
     print(f"[hub] workshop folder: {workshop}")
     print(f"[hub] open http://{host}:{args.port}/ — any name (lowercase letters, digits, - and _), "
@@ -209,6 +213,10 @@ def start(args: argparse.Namespace) -> int:
               "any learner can read the hub's files (passwords, cookie secret, database), log in as the "
               "instructor, and read or change every other learner's work. Fine for trying it out alone; for a "
               "room, start it as root (sudo) so each learner gets their own system user.")
+    if os.environ.get("COURSE_HUB_ADMIN_PASSWORD"):
+        print(f"[hub] the room board, for `instructor` only: http://{host}:{args.port}/services/board/")
+    else:
+        print("[hub] no instructor (set COURSE_HUB_ADMIN_PASSWORD, 32+ characters), so no room board.")
     print(f"[hub] terminals are {'ON' if args.terminals else 'off (--terminals turns them on)'}.")
     print("[hub] Ctrl-C stops the hub, the proxy and every learner's server.", flush=True)
     os.chdir(workshop)
@@ -229,6 +237,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--port", type=int, default=int(os.environ.get("COURSE_HUB_PORT", "8000")))
     p.add_argument("--hub-port", type=int, default=8081, help="the hub's internal port on 127.0.0.1")
     p.add_argument("--proxy-api-port", type=int, default=8001, help="the proxy's API port on 127.0.0.1")
+    p.add_argument("--board-port", type=int, default=8002, help="the room board's port on 127.0.0.1")
     p.add_argument("--cull-after", type=int, default=3600, help="stop servers idle this many seconds")
     p.add_argument("--terminals", action="store_true",
                    help="let learners open terminals in JupyterLab (off by default)")

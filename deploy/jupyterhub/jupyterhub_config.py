@@ -25,9 +25,11 @@ What it sets up
   torch's default of one thread per core, learners' spin-waiting threads starve each other
   (five learners did not finish a 7-second cell in three minutes on 2 cores, as reported in
   issue 10).
-- **Idle servers culled** by ``jupyterhub-idle-culler`` run as a hub service. An admin-only
-  page (the room board) would be another entry of ``c.JupyterHub.services``, reading learners'
-  homes as the hub's user, with ``access:services!service=<name>`` granted to admins only.
+- **Idle servers culled** by ``jupyterhub-idle-culler`` run as a hub service.
+- **The room board** (``board_service.py``), when there is an instructor: a hub service at
+  ``/services/board/`` on 127.0.0.1:``COURSE_HUB_BOARD_PORT``, run as the hub's user so it can
+  read every learner's ``results/``; the hub lets through only tokens with
+  ``access:services!service=board``, which only the admin role holds (learners get 403).
 - **Listens on 127.0.0.1** unless ``COURSE_HUB_IP`` says otherwise (``0.0.0.0`` for the room).
 
 Files in ``<dir>/hub/`` (``hub.py`` writes the first two; the hub makes the others)
@@ -53,6 +55,7 @@ COURSE_HUB_HUB_PORT          the hub's internal port (on 127.0.0.1)             
 COURSE_HUB_PROXY_API_PORT    the proxy's REST API port (on 127.0.0.1)                   8001
 COURSE_HUB_CULL_AFTER        seconds a server may sit idle before it is stopped         3600
 COURSE_HUB_TERMINALS         1: learners may open terminals                             0
+COURSE_HUB_BOARD_PORT        the room board's port (on 127.0.0.1)                       8002
 ===========================  =========================================================  ============
 """
 
@@ -79,6 +82,7 @@ HUB_PORT = int(os.environ.get("COURSE_HUB_HUB_PORT", "8081"))
 PROXY_API_PORT = int(os.environ.get("COURSE_HUB_PROXY_API_PORT", "8001"))
 CULL_AFTER = int(os.environ.get("COURSE_HUB_CULL_AFTER", "3600"))
 TERMINALS = os.environ.get("COURSE_HUB_TERMINALS", "0") == "1"
+BOARD_PORT = int(os.environ.get("COURSE_HUB_BOARD_PORT", "8002"))
 ISOLATE = hasattr(os, "geteuid") and os.geteuid() == 0  # switching users needs root
 LEARNER_PREFIX = "rnncourse-"  # hub.py's LEARNER_PREFIX
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -270,3 +274,14 @@ c.JupyterHub.services = [
         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL_AFTER}"],
     }
 ]
+
+# --- the room board, for the instructor only: the admin role holds access:services (learners' "user"
+# role does not), so the hub refuses a learner's OAuth request to it with 403 ---
+if admin_password is not None:
+    c.JupyterHub.services.append({
+        "name": "board",
+        "url": f"http://127.0.0.1:{BOARD_PORT}",
+        "command": [sys.executable, str(HERE / "board_service.py")],
+        "environment": {"COURSE_BOARD_HOMES": str(HOMES), "OMP_NUM_THREADS": "1"},
+        "oauth_no_confirm": True,  # the instructor's own hub: no "authorize this service?" page
+    })

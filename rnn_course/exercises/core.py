@@ -99,21 +99,43 @@ def check(exercise: str, answer: Any) -> Feedback:
     except Exception as e:  # a case no checker foresaw: still feedback, never a traceback
         ok, message = False, (f"this answer could not be checked ({type(e).__name__}: {e}); "
                               "compare its type and shape with what the exercise asks for.")
+    _keep(exercise, bool(ok), message)
     if ok:
         return Feedback(exercise, "correct", message)
     return Feedback(exercise, "wrong", f"{message} {stuck}")
 
 
-def record_outcomes(section: str, notebook: str, outcomes: dict[str, bool]) -> None:
+def _keep(exercise: str, ok: bool, message: str) -> None:
+    """Record a judged answer under ``"exercises"`` of its notebook's results, for the learner and the
+    room board (rnn_course/board.py). A results folder that cannot be written never spoils the feedback."""
+    from .quizzes import _notebook
+
+    try:
+        record_outcomes("exercises", _notebook(exercise[:2])[0], {exercise: ok}, {exercise: message})
+    except (OSError, ValueError):
+        pass
+
+
+def record_outcomes(section: str, notebook: str, outcomes: dict[str, bool],
+                    messages: dict[str, str] | None = None) -> None:
     """Merge ``{key: passed}`` into ``section`` of ``results/<notebook>.json``: the latest outcome per key.
 
     What a learner and an instructor's board read: ``read_results(notebook)[section]``. Keys not in
     ``outcomes`` keep their earlier outcome; a section that is not a dict (a hand-edited file) starts afresh.
+    A wrong outcome also becomes the notebook's ``"last_failed"``: ``{"check", "message", "at"}`` (the
+    feedback from ``messages``, if given; the UTC time), the room board's "last failed check".
     """
+    import datetime
+
     from ..results import read_results, record
 
     earlier = read_results(notebook).get(section)
     record(section, {**(earlier if isinstance(earlier, dict) else {}), **outcomes}, notebook=notebook)
+    failed = [key for key, ok in outcomes.items() if not ok]
+    if failed:
+        at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        record("last_failed", {"check": failed[-1], "message": (messages or {}).get(failed[-1], ""), "at": at},
+               notebook=notebook)
 
 
 # --- worked answers: a section of notebooks/solutions/NN_*.md, found by the key in its heading ---
