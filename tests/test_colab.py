@@ -11,9 +11,8 @@ from rnn_course import colab
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://github.com/someone/practical-rnns"
-# Notebooks whose first code cell is not the Colab step yet. 07 is edited by another session:
-# add colab.cell_source(...) as its first code cell, then empty this set.
-PENDING = {"07_speech_recognition"}
+# Notebooks whose first code cell is not the Colab step yet (none: every notebook has it).
+PENDING: set[str] = set()
 
 
 def write_pyproject(folder: Path, url: str | None = URL) -> Path:
