@@ -23,7 +23,7 @@ without its pinned torch), then runs notebooks 00 and 01 there.
 
 Unit tests and notebooks run under ``nice -n 15`` with ``OMP_NUM_THREADS=1``. Everything seen
 is merged into ``data/benchmarks/python_versions.json`` (one entry per version, and
-``other_torch``); update data/SHA256SUMS afterwards.
+``other_torch``), and its line in data/SHA256SUMS is rewritten.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import glob
+import hashlib
 import json
 import os
 import platform
@@ -221,6 +222,14 @@ def other_torch(torch_version: str, args, logs: Path) -> dict:
     return entry
 
 
+def update_manifest(path: Path, manifest: Path = ROOT / "data" / "SHA256SUMS") -> None:
+    """Rewrite ``path``'s line in data/SHA256SUMS (paths relative to data/), adding it if absent."""
+    name = path.relative_to(manifest.parent).as_posix()
+    line = f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}"
+    lines = [entry for entry in manifest.read_text().splitlines() if not entry.endswith(f"  {name}")]
+    manifest.write_text("\n".join([*lines, line]) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", nargs="*", default=[], help="versions, e.g. 3.11 3.12 3.13")
@@ -250,6 +259,7 @@ def main() -> int:
         record["results"][key] = {**record["results"].get(key, {}), **entry,
                                   "runs": {**record["results"].get(key, {}).get("runs", {}), **entry["runs"]}}
         OUT.write_text(json.dumps(record, indent=2) + "\n")  # after each version: a crash keeps the rest
+        update_manifest(OUT)
         print(json.dumps({key: record["results"][key]}, indent=2), flush=True)
     return 0
 
