@@ -4,8 +4,9 @@
     python3 course.py lab     # set up (first time only), then open JupyterLab on notebooks/
     python3 course.py test    # set up (first time only), then run every test and notebook
 
-Needs only Python 3.11. Everything goes into a project-local virtual environment, ``.venv/``,
-installed from ``pyproject.toml`` with every version pinned by ``requirements.lock``. A second
+Needs only Python 3.11, 3.12 or 3.13. Everything goes into a project-local virtual environment,
+``.venv/``, installed from ``pyproject.toml`` with every version pinned by ``requirements.lock``
+(3.11) or ``requirements-3.12.lock`` / ``requirements-3.13.lock``. A second
 run skips the install when neither file changed (a stamp in ``.venv`` remembers their hash).
 
 Other subcommands: ``setup`` (install only), ``lock`` (rewrite requirements.lock from the
@@ -37,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".course-install-stamp"
-LOCK = ROOT / "requirements.lock"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
@@ -46,12 +46,34 @@ def say(msg: str) -> None:
     print(f"[course] {msg}", flush=True)
 
 
+SUPPORTED = ((3, 11), (3, 12), (3, 13))  # pyproject.toml's requires-python; one lock file each
+
+
+def lock_file(version: tuple[int, int]) -> Path:
+    """The lock for a Python version: requirements.lock for 3.11 (CI's), requirements-3.X.lock otherwise."""
+    return ROOT / ("requirements.lock" if version == (3, 11) else f"requirements-{version[0]}.{version[1]}.lock")
+
+
+LOCK = lock_file(sys.version_info[:2])
+
+
 def check_python() -> None:
-    if sys.version_info[:2] != (3, 11):
+    if sys.version_info[:2] not in SUPPORTED:
+        names = ", ".join(f"{a}.{b}" for a, b in SUPPORTED)
         sys.exit(
-            f"[course] This course needs Python 3.11; this is {sys.version.split()[0]} "
-            f"({sys.executable}).\n         Run it with a 3.11 interpreter, e.g. `python3.11 course.py ...`."
+            f"[course] This course needs Python {names}; this is {sys.version.split()[0]} "
+            f"({sys.executable}).\n         Run it with one of those, e.g. `python3.12 course.py ...`."
         )
+
+
+def venv_version(venv_dir: Path) -> tuple[int, int] | None:
+    """The Python version a virtual environment was made with (its pyvenv.cfg), or None."""
+    cfg = venv_dir / "pyvenv.cfg"
+    for line in cfg.read_text().splitlines() if cfg.exists() else []:
+        key, _, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            return tuple(int(n) for n in value.strip().split(".")[:2])
+    return None
 
 
 def install_hash() -> str:
@@ -78,11 +100,12 @@ def setup() -> None:
     """Create .venv and install the pinned environment, unless it is already current."""
     check_python()
     want = install_hash()
-    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
+    same_python = venv_version(VENV) == sys.version_info[:2]
+    if PY.exists() and same_python and STAMP.exists() and STAMP.read_text().strip() == want:
         enable_server_extension()
         return
-    if not PY.exists():
-        say(f"creating the virtual environment in {VENV.relative_to(ROOT)}/")
+    if not PY.exists() or not same_python:  # none yet, or made by another Python version
+        say(f"creating the virtual environment in {VENV.relative_to(ROOT)}/ for Python {sys.version.split()[0]}")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     say("installing pinned packages (first run: a few minutes; later runs: seconds)")
     cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
@@ -213,7 +236,16 @@ def site(args: list[str]) -> int:
 def lock() -> int:
     """Rewrite requirements.lock from what is installed in .venv now."""
     setup()
-    out = subprocess.run([str(PY), "-m", "pip", "freeze", "--exclude-editable"],
+    text = lock_text(str(PY))
+    LOCK.write_text(text)
+    STAMP.write_text(install_hash() + "\n")
+    say(f"wrote {LOCK.name} ({text.count(chr(10)) - 1} packages)")
+    return 0
+
+
+def lock_text(python: str) -> str:
+    """Every package installed for ``python``, pinned: the text of a lock file."""
+    out = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"],
                          check=True, capture_output=True, text=True).stdout
     lines = []
     for line in out.splitlines():
@@ -221,11 +253,8 @@ def lock() -> int:
             continue
         name, _, version = line.partition("==")
         lines.append(f"{name}=={version.split('+')[0]}")  # torch==2.13.0+cpu → torch==2.13.0
-    LOCK.write_text("# Every package version, pinned. Regenerate: python3 course.py lock\n"
-                    + "\n".join(sorted(lines, key=str.lower)) + "\n")
-    STAMP.write_text(install_hash() + "\n")
-    say(f"wrote {LOCK.name} ({len(lines)} packages)")
-    return 0
+    return ("# Every package version, pinned. Regenerate: python3 course.py lock\n"
+            + "\n".join(sorted(lines, key=str.lower)) + "\n")
 
 
 def main(argv: list[str]) -> int:

@@ -10,11 +10,13 @@ import html
 import os
 import platform
 import sys
+import tomllib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import torch
+from packaging.specifiers import SpecifierSet
 
 from .checkpoint import sha256_file
 from .paths import data_dir, project_root
@@ -102,12 +104,18 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
+def supported_python() -> str:
+    """pyproject.toml's ``requires-python`` (e.g. ``>=3.11,<3.14``): the one place it is said."""
+    return tomllib.loads((project_root() / "pyproject.toml").read_text())["project"]["requires-python"]
+
+
 def environment_report() -> Table:
     """Versions, cores, GPU. A ✗ marks what will not work, with what to do."""
-    py_ok = sys.version_info[:2] == (3, 11)
+    wanted = supported_python()
+    py_ok = platform.python_version() in SpecifierSet(wanted)
     cuda = torch.cuda.is_available()
     rows = [
-        ["Python", platform.python_version(), "✓" if py_ok else "✗ the course is tested on Python 3.11"],
+        ["Python", platform.python_version(), "✓" if py_ok else f"✗ the course is tested on Python {wanted}"],
         ["torch", torch.__version__, "✓"],
         ["numpy", _version("numpy"), "✓"],
         ["ipywidgets", _version("ipywidgets"), "✓"],
