@@ -226,8 +226,7 @@ def test_saving_where_a_file_blocks_the_folder_says_which_file(tmp_path):
         save_checkpoint(tmp_path / "model.pt", model())
 
 
-@pytest.mark.parametrize("name", ["char_lm", "word_lm", "speech_bigru",
-                                  "speech_bigru_noaug", "speech_gru_unidirectional"])
+@pytest.mark.parametrize("name", ["char_lm", "word_lm"])
 def test_the_shipped_checkpoints_which_record_no_optimizer_class_still_load(name):
     from rnn_course.paths import data_dir
 

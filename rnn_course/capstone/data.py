@@ -315,7 +315,7 @@ def load_wav_folder(folder, sr: int = 16000, n_mels: int = 40, seed: int = 0,
                                 "rename it, or put clips in one sub-folder per label")
             group = rest.split("_")[0]
         try:
-            wave = load_audio(p, sr=sr)
+            wave = load_audio(p, sr=sr, max_seconds=None)  # the limit below is this loader's, with its own message
             if len(wave) > max_seconds * sr:
                 raise DataError(f"{p.name} is {len(wave) / sr:,.1f} s long; clips may be at most {max_seconds:g} s "
                                 "(one label per clip). Cut it into short clips, one word or sound each, or pass "

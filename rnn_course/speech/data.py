@@ -66,19 +66,20 @@ def _silent(name: str) -> AudioError:
     return AudioError(f"{name} is silent (peak below −80 dBFS): check the microphone or the file")
 
 
-def _duration_problem(name: str, seconds: float) -> AudioError | None:
+def _duration_problem(name: str, seconds: float, max_seconds: float | None = MAX_SECONDS) -> AudioError | None:
     if seconds < MIN_SECONDS:
         return AudioError(f"{name} is {seconds * 1000:.0f} ms long; give at least {MIN_SECONDS:g} s of speech")
-    if seconds > MAX_SECONDS:
+    if max_seconds is not None and seconds > max_seconds:
         return AudioError(f"{name} is {seconds:.0f} s long; this model was trained on clips of a few seconds — "
-                          f"cut it to under {MAX_SECONDS:.0f} s")
+                          f"cut it to under {max_seconds:.0f} s")
     return None
 
 
-def prepare_wave(wave, sr: int, name: str = "the audio") -> np.ndarray:
+def prepare_wave(wave, sr: int, name: str = "the audio", max_seconds: float | None = MAX_SECONDS) -> np.ndarray:
     """The front end's first step: a wave (N,) or (N, channels) at rate ``sr`` → float32 (N',) mono
     at 16 kHz, refused with :class:`AudioError` when empty, not finite, silent, shorter than 0.1 s
-    or longer than 30 s. A NumPy array or a torch tensor; ``sr`` must be said (no guessing)."""
+    or longer than ``max_seconds`` (30 s; None: no upper limit, for a caller that states its own).
+    A NumPy array or a torch tensor; ``sr`` must be said (no guessing)."""
     if torch.is_tensor(wave):
         wave = wave.detach().cpu().numpy()
     if not isinstance(wave, np.ndarray) or not np.issubdtype(wave.dtype, np.number):
@@ -95,7 +96,7 @@ def prepare_wave(wave, sr: int, name: str = "the audio") -> np.ndarray:
     wave = wave.astype(np.float32)
     if not np.isfinite(wave).all():
         raise AudioError(f"{name} contains NaN or infinite samples: the file is corrupt")
-    problem = _duration_problem(name, len(wave) / sr)
+    problem = _duration_problem(name, len(wave) / sr, max_seconds)
     if problem:
         raise problem
     if sr != SR:
@@ -107,12 +108,13 @@ def prepare_wave(wave, sr: int, name: str = "the audio") -> np.ndarray:
     return wave
 
 
-def load_audio(source, sr: int = SR) -> np.ndarray:
+def load_audio(source, sr: int = SR, max_seconds: float | None = MAX_SECONDS) -> np.ndarray:
     """Read a WAV/FLAC/Ogg file (a path, bytes or a file object) → float32 (N,) mono at 16 kHz.
 
     Stereo is averaged to mono; any other sample rate is resampled (librosa's soxr), through
     :func:`prepare_wave`. An empty, silent, too short, too long or unreadable file raises
-    :class:`AudioError` with what to do about it. (``sr`` other than 16 kHz: resampled once more.)
+    :class:`AudioError` with what to do about it. (``sr`` other than 16 kHz: resampled once more;
+    ``max_seconds`` as in :func:`prepare_wave`.)
     """
     import soundfile as sf
 
@@ -139,7 +141,7 @@ def load_audio(source, sr: int = SR) -> np.ndarray:
         ) from None
     if data.shape[0] == 0:
         raise AudioError(f"{name} holds no samples: record or choose a clip with sound in it")
-    wave = prepare_wave(data.mean(axis=1), int(rate), name)  # (N, channels) → mono, 16 kHz
+    wave = prepare_wave(data.mean(axis=1), int(rate), name, max_seconds)  # (N, channels) → mono, 16 kHz
     if sr != SR:
         import librosa
 
