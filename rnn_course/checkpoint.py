@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from .repro import checked_device
 from .results import _plain
 
 __all__ = ["CheckpointError", "save_checkpoint", "load_checkpoint", "sha256_file"]
@@ -71,6 +72,9 @@ def save_checkpoint(path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
 
     ``meta`` holds plain values (numbers, strings, lists, dicts) such as hyperparameters.
     """
+    _check_objects(model, optimizer, "save_checkpoint(path, model, optimizer=None)")
+    if not str(path).strip():
+        raise CheckpointError("the checkpoint path is empty: give a file name, e.g. save_checkpoint('model.pt', model)")
     path = Path(path)
     _check_save_path(path)
     try:
@@ -89,6 +93,17 @@ def save_checkpoint(path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
     digest = sha256_file(path)
     _atomic_write(Path(f"{path}.sha256"), lambda f: f.write(f"{digest}  {path.name}\n".encode()))
     return digest
+
+
+def _check_objects(model, optimizer, call: str, needed: bool = True) -> None:
+    """A model that is a torch module and an optimizer that is a torch optimizer (swapped or a state_dict: refused)."""
+    if not isinstance(model, torch.nn.Module) and (needed or model is not None):
+        hint = (" (that is the optimizer: the model comes first)" if isinstance(model, torch.optim.Optimizer) else
+                " (a state_dict: pass the model itself, and its weights are filled in)" if isinstance(model, dict) else "")
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}{hint}; call {call}")
+    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(f"optimizer must be a torch.optim optimizer or None, got {type(optimizer).__name__}; "
+                         f"call {call}")
 
 
 def _shape(t) -> str:
@@ -189,6 +204,10 @@ def load_checkpoint(path, model: torch.nn.Module | None = None,
     checkpoint; without either, loading is refused. Model and optimizer are filled all or
     nothing: on any :class:`CheckpointError` both keep what they had.
     """
+    _check_objects(model, optimizer, "load_checkpoint(path, model=None, optimizer=None)", needed=False)
+    if isinstance(map_location, (str, torch.device)):
+        checked_device(map_location, name="map_location", otherwise="or leave map_location out to load on the CPU")
+    given = expected_sha256 is not None
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Train and save one first, or check the path.")
@@ -198,6 +217,12 @@ def load_checkpoint(path, model: torch.nn.Module | None = None,
         raise CheckpointError(f"expected_sha256={expected_sha256!r} is not a SHA-256 (64 hex digits): pass the "
                               "hash save_checkpoint returned, or rnn_course.sha256_file(path) of a file you trust.")
     actual = sha256_file(path)
+    if actual != expected_sha256.strip().lower() and given:
+        raise CheckpointError(
+            f"{path.name} does not match the expected_sha256 you gave ({expected_sha256.strip()[:12]}…; the file's is "
+            f"{actual[:12]}…): either that hash belongs to another file or this file changed. Check which hash "
+            "save_checkpoint returned for this file, or load it without expected_sha256 to use its .sha256 file."
+        )
     if actual != expected_sha256.strip().lower():
         raise CheckpointError(
             f"{path.name} does not match its recorded SHA-256: the file is corrupted, truncated or "

@@ -224,5 +224,6 @@ def _store(key: str, entry: dict) -> None:
     runs = _recorded.setdefault(path, {})  # a kernel's first recording replaces the file's old runs
     runs[key] = entry
     _atomic_write(path, lambda f: torch.save({"format": FORMAT, "runs": runs}, f))
+    os.chmod(path, 0o644)  # a shipped file, readable like the rest of data/ (mkstemp makes it 0600)
     Path(f"{path}.sha256").write_text(f"{sha256_file(path)}  {path.name}\n")
     _loaded.pop(path, None)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+
 import torch
 from torch import nn
 
@@ -53,12 +55,29 @@ def checked_loss(loss, loss_fn, *, training: bool):
     return loss
 
 
+def _no_plain_arrays(data, what: str) -> None:
+    """NumPy arrays or Python lists of numbers where tensors belong: a tuple of them would be read as a
+    Dataset of its few members (a tuple (x, y) of arrays as 2 examples), so they are refused by name."""
+    if not isinstance(data, (tuple, list)) or not data:
+        return
+    first = data[0]
+    numbers = isinstance(first, (int, float)) or (isinstance(first, (list, tuple)) and first
+                                                  and isinstance(first[0], (int, float)))
+    if numbers or any(isinstance(t, np.ndarray) for t in data):
+        kind = "NumPy arrays" if any(isinstance(t, np.ndarray) for t in data) else "Python lists of numbers"
+        raise ValueError(f"{what} holds {kind}, not tensors: convert them first, e.g. "
+                         f"{what}=(torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.float32)) "
+                         "with examples along dim 0")
+
+
 class TrainData:
     """Uniform access to tensor tuples and Datasets: ``len`` and ``take(indices)``."""
 
     def __init__(self, data, collate: Callable | None, what: str):
         if torch.is_tensor(data):
             data = (data,)
+        if collate is None:  # with its own collate, a Dataset may hold anything the collate turns into tensors
+            _no_plain_arrays(data, what)
         if isinstance(data, (tuple, list)) and data and all(torch.is_tensor(t) for t in data):
             sizes = {t.shape[0] if t.dim() else None for t in data}
             if len(sizes) != 1 or None in sizes:

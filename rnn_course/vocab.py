@@ -26,6 +26,13 @@ PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIAL_TOKENS = (PAD, BOS, EOS, UNK)  # what a sequence-to-sequence model needs; a word LM needs only UNK
 
 
+def _not_text(tokens, call: str, wanted: str) -> None:
+    """A string is an iterable of characters, never what a word vocabulary wants: refuse it by name."""
+    if isinstance(tokens, str):
+        raise ValueError(f"{call} takes {wanted}, got the string {tokens[:40]!r}, which it would read one "
+                         "character at a time: split it into tokens first, e.g. text.split() or words(text)")
+
+
 class Vocab:
     """Tokens ↔ ids. ``unk`` is the id of ``<unk>``; ``pad``, ``bos`` and ``eos`` are ids, or None when
     the vocabulary has no such token."""
@@ -57,6 +64,7 @@ class Vocab:
                              f"at least one token), or None; got {max_size!r}")
         if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
             raise ValueError(f"min_count must be a whole number ≥ 1, got {min_count!r}")
+        _not_text(tokens, "Vocab.build", "a list of tokens (or of sentences as lists of tokens)")
         counts = Counter()
         for item in tokens:
             if isinstance(item, str):
@@ -77,12 +85,16 @@ class Vocab:
 
     def encode(self, tokens: Sequence[str]) -> torch.Tensor:
         """(N,) int64 ids; a token outside the vocabulary becomes ``<unk>``."""
+        _not_text(tokens, "encode", "a list of tokens")
         return torch.tensor([self.stoi.get(t, self.unk) for t in tokens], dtype=torch.long)
 
     def decode(self, ids: Iterable[int], strip: bool = True) -> list[str]:
         """Ids → tokens; with ``strip``, stop at ``<eos>`` and drop ``<pad>`` and ``<bos>``."""
         out = []
         for i in ids:
+            if not 0 <= int(i) < len(self.itos):
+                raise ValueError(f"id {int(i)} is not in this vocabulary, whose ids run from 0 to {len(self.itos) - 1}: "
+                                 "decode ids with the vocabulary that encoded them (or the model's own, model.vocab)")
             tok = self.itos[int(i)]
             if strip and tok == EOS:
                 break

@@ -65,6 +65,7 @@ def test_the_switch_is_off_when_unset_and_refuses_a_value_it_does_not_know(monke
 def test_a_recorded_run_is_replayed_without_training_to_the_same_weights_and_history(notebook, monkeypatch, capsys):
     live, live_summary = record_one(monkeypatch)
     assert notebook.is_file() and sha256_file(notebook) in notebook.with_suffix(".pt.sha256").read_text()
+    assert notebook.stat().st_mode & 0o777 == 0o644  # shipped in data/: readable by every learner's user
     counter = Counter()
     replayed = sum_trainer(steps=60, eval_every=20)
     replayed.callbacks.append(counter)

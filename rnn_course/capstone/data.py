@@ -37,7 +37,7 @@ from ..language.data import _corpus_dir, plays, shakespeare, words
 from ..speech.data import SpeechCorpus, load_audio, log_mel
 from ..translation.data import load_tatoeba_tsv
 from ..translation.corpus import make_splits
-from ..validate import is_number, one_of, whole
+from ..validate import is_number, is_whole, one_of, whole
 from .reading import (DataError, check_gaps, check_text, check_values, find_time_column, no_missing_values,
                       one_row_per_time, parse_times, read_csv)
 
@@ -377,7 +377,8 @@ def load_csv_series(path, time_column: str | None = None, value_columns=None, *,
         value_columns = [value_columns] if isinstance(value_columns, str) else list(value_columns)
         missing = [c for c in value_columns if c not in df.columns]
         if missing:
-            raise DataError(f"{p}: no column(s) {missing}; columns: {list(df.columns)}")
+            raise DataError(f"{p}: no column(s) {missing}; name columns as the file's header writes them "
+                            f"(case matters): {list(df.columns)}")
         check_values(df, value_columns, p)
     frame = df[value_columns].astype("float64").set_index(index)
     if local_hour is not None:
@@ -402,6 +403,8 @@ def load_text_file(path, min_chars: int = 2000) -> TextData:
     """A plain UTF-8 text file, split by position: 80 % train, 10 % validation, 10 % test.
     Binary data is refused even when it decodes (NUL bytes, control characters: :func:`.reading.check_text`)."""
     p = _existing(path, "text file")
+    if not is_whole(min_chars) or min_chars < 1:
+        raise DataError(f"min_chars must be a whole number ≥ 1 (the default, 2000, suits a character model), got {min_chars!r}")
     try:
         text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
@@ -470,7 +473,7 @@ def load_data(choice: str = "shakespeare-genre", path=None, **options):
     accepted = list(inspect.signature(loader).parameters)[len(args):]
     unknown = sorted(set(options) - set(accepted))
     if unknown:
-        raise DataError(f"{choice!r} has no option(s) {unknown}; its options: {', '.join(accepted) or 'none'}")
+        raise DataError(f"{choice!r} has no option(s) {unknown}; use one of its options: {', '.join(accepted) or 'none'}")
     try:
         data = loader(*args, **options)
     except DataError:

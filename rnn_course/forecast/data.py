@@ -132,7 +132,11 @@ def check_series(obj, freq: str | None = None):
     if freq is None:
         _check_spacing(index, "obj")
     else:
-        grid = pd.date_range(index[0], index[-1], freq=freq)
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=freq)
+        except (ValueError, TypeError):
+            raise ValueError(f"freq={freq!r} is not a pandas frequency: use an alias such as '30min', 'h', 'D' or "
+                             "'B' (trading days), or leave freq out to infer the step from the data") from None
         off = index.difference(grid)
         if len(off):
             raise ValueError(
@@ -357,6 +361,10 @@ def _check_horizon(horizon) -> None:
 
 # --------------------------------------------------------------------------- scaling
 
+class NotFittedError(RuntimeError):
+    """A Scaler used before ``fit``."""
+
+
 @dataclass
 class Scaler:
     """Standardisation, z = (x − mean) / std, with statistics from the training data only.
@@ -398,7 +406,7 @@ class Scaler:
 
     def _stats_for(self, values):
         if not self.fitted:
-            raise RuntimeError("this Scaler is not fitted: call scaler.fit(train_values) on the training "
+            raise NotFittedError("this Scaler is not fitted: call scaler.fit(train_values) on the training "
                                "part only, then transform")
         if isinstance(self.mean, np.ndarray):
             width = values.shape[-1] if getattr(values, "ndim", 0) >= 1 else None
@@ -427,7 +435,7 @@ class Scaler:
     def column(self, j: int) -> "Scaler":
         """The scaler of one column of a table scaler, e.g. to un-scale forecasts of the target column."""
         if not self.fitted:
-            raise RuntimeError("this Scaler is not fitted: call scaler.fit(train_values) first")
+            raise NotFittedError("this Scaler is not fitted: call scaler.fit(train_values) first")
         if not isinstance(self.mean, np.ndarray):
             return Scaler(self.mean, self.std)
         if not _whole(j) or not -len(self.mean) <= j < len(self.mean):

@@ -74,7 +74,12 @@ def _position(bound, n: int, index: pd.DatetimeIndex | None, name: str) -> int:
         if index is None:
             raise ValueError(f"{name}={bound!r} is a date, which needs a DatetimeIndex (pass the Series or "
                              "its index, not a length)")
-        return int(index.searchsorted(_same_zone(pd.Timestamp(bound), index, name), side="left"))
+        try:
+            stamp = pd.Timestamp(bound)
+        except ValueError:
+            raise ValueError(f"{name}={bound!r} is not a date pandas can read: write it as 'YYYY-MM-DD' "
+                             f"(e.g. {str(index[len(index) * 7 // 10].date())!r}), a position or a fraction") from None
+        return int(index.searchsorted(_same_zone(stamp, index, name), side="left"))
     raise ValueError(f"{name} must be a position, a fraction or a timestamp, got {bound!r}")
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from ..paths import data_dir
+from ..validate import whole
 from ..vocab import Vocab  # the course's one vocabulary (rnn_course.vocab), for word tokens
 
 __all__ = ["plays", "play_text", "shakespeare", "words", "Vocab", "CharVocab", "lm_windows", "SPLITS"]
@@ -49,7 +50,8 @@ def play_text(play: str) -> str:
     """The cleaned text of one play, by its slug in ``plays.csv`` (e.g. ``"hamlet"``)."""
     rows = {r["play"]: r for r in plays()}
     if play not in rows:
-        raise ValueError(f"no play {play!r}; plays: {', '.join(sorted(rows))}")
+        raise ValueError(f"no play {play!r}; use one of these slugs (lower case, words joined by '-'): "
+                         f"{', '.join(sorted(rows))}")
     return (_corpus_dir() / rows[play]["genre"] / f"{play}.txt").read_text(encoding="utf-8")
 
 
@@ -58,6 +60,7 @@ def shakespeare(split: str = "train", max_chars: int | None = None) -> str:
 
     ``max_chars`` keeps only the beginning (a contiguous block), for quick experiments.
     """
+    whole("max_chars", max_chars, why="characters to keep from the start", or_none=True)
     folder = _corpus_dir()
     texts = [(folder / r["genre"] / f"{r['play']}.txt").read_text(encoding="utf-8") for r in plays(split)]
     text = "\n".join(texts)
@@ -83,6 +86,9 @@ class CharVocab:
 
     @classmethod
     def build(cls, text: str) -> "CharVocab":
+        if not isinstance(text, str) or not text:
+            raise ValueError(f"CharVocab.build needs the training text as a non-empty string, got {text!r:.40}: "
+                             "pass the text the model will learn from, e.g. shakespeare('train')")
         return cls(sorted(set(text)))
 
     def __len__(self) -> int:
@@ -104,6 +110,10 @@ class CharVocab:
         return "".join(self.itos[int(i)] for i in ids)
 
 
+def _kind(value) -> str:
+    return f"a tensor of shape {tuple(value.shape)}" if torch.is_tensor(value) else f"a {type(value).__name__}"
+
+
 def lm_windows(ids: torch.Tensor, steps: int, stride: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut a token stream into language-modeling examples.
 
@@ -111,8 +121,12 @@ def lm_windows(ids: torch.Tensor, steps: int, stride: int | None = None) -> tupl
     every position is the *next* token. Windows start every ``stride`` tokens (default ``steps``:
     no overlap), and every token but the last is an input exactly once when ``stride == steps``.
     """
-    if ids.dim() != 1:
-        raise ValueError(f"ids must be a 1-D token stream (N,), got shape {tuple(ids.shape)}")
+    if not torch.is_tensor(ids) or ids.dim() != 1:
+        raise ValueError(f"ids must be a 1-D tensor of token ids (N,), got {_kind(ids)}: encode the text "
+                         "with its vocabulary, e.g. vocab.encode(text)")
+    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+        raise ValueError(f"ids must be integer token ids, got a {ids.dtype} tensor: encode the text with its "
+                         "vocabulary (vocab.encode(text)), or convert ids with ids.long() if they are whole numbers")
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps (T) must be a whole number ≥ 1, got {steps!r}")
     stride = steps if stride is None else stride

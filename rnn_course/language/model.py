@@ -198,8 +198,10 @@ def _check_sampling(vocab_size: int, strategy: str, temperature: float, top_k: i
         raise ValueError(f"top_k must be a whole number from 1 to the vocabulary size ({vocab_size}), or None; got {top_k!r}")
 
 
-def _check_generation(model: RecurrentLM, prompt_ids, length: int) -> torch.Tensor:
-    """``length`` from 0 to ``MAX_GENERATE`` and a non-empty prompt of ids the model knows → prompt ids (P,)."""
+def _check_generation(model: RecurrentLM, prompt_ids, length: int, seed=None) -> torch.Tensor:
+    """``length`` from 0 to ``MAX_GENERATE``, a ``seed`` (whole number or None) and a non-empty prompt of
+    ids the model knows (one prompt: (P,), or (1, P)) → prompt ids (P,)."""
+    whole("seed", seed, at_least=0, why="the same seed gives the same text", or_none=True)
     whole("length", length, at_least=0)
     if length > MAX_GENERATE:
         raise ValueError(f"length={length:,} is more than the {MAX_GENERATE:,} tokens one call generates "
@@ -208,7 +210,11 @@ def _check_generation(model: RecurrentLM, prompt_ids, length: int) -> torch.Tens
     if torch.is_tensor(prompt_ids) and prompt_ids.is_floating_point():
         raise ValueError(f"prompt_ids must be token ids (integers), got a {prompt_ids.dtype} tensor: "
                          "encode text with the model's vocabulary, e.g. vocab.encode(...)")
-    ids = torch.as_tensor(prompt_ids, dtype=torch.long).reshape(-1)  # (P,)
+    ids = torch.as_tensor(prompt_ids, dtype=torch.long)
+    if ids.dim() > 1 and sum(n > 1 for n in ids.shape) > 1:
+        raise ValueError(f"prompt_ids must be one prompt, a 1-D tensor (P,); got shape {tuple(ids.shape)}, "
+                         "several prompts: generate from each row in turn, e.g. [generate(model, p, n) for p in prompts]")
+    ids = ids.reshape(-1)  # (P,)
     if ids.numel() == 0:
         raise ValueError("the prompt is empty: give at least one token to start from")
     V = model.config.vocab_size
@@ -250,7 +256,7 @@ def generate(model: RecurrentLM, prompt_ids: torch.Tensor, length: int, *, strat
     on a CPU it is 2–7× slower than the plain kernels (training keeps it on).
     """
     _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
-    prompt_ids = _check_generation(model, prompt_ids, length)
+    prompt_ids = _check_generation(model, prompt_ids, length, seed)
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -274,7 +280,7 @@ def generate_by_rereading(model: RecurrentLM, prompt_ids: torch.Tensor, length: 
     """The slow reference: re-run the model over the whole text so far for every new token,
     O(length²). ``generate`` must produce the same tokens (tests check it)."""
     _check_sampling(model.config.vocab_size, strategy, temperature, top_k)
-    ids = _check_generation(model, prompt_ids, length).tolist()
+    ids = _check_generation(model, prompt_ids, length, seed).tolist()
     was_training = model.training
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None

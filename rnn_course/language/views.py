@@ -113,7 +113,9 @@ def prompt_words(vocab: Vocab, text: str, what: str = "prefix") -> tuple[list[st
     (it knows English letters a–z, digits and punctuation), is punctuation only, or has no word
     the vocabulary knows (the model would start from ``<unk>`` alone).
     """
-    text = text if isinstance(text, str) else ""
+    if not isinstance(text, str):
+        raise ValueError(f"the {what} must be text (a str), got {type(text).__name__}: type a few words in quotes, "
+                         "e.g. 'the cat sat on the'")
     if not text.strip():
         raise ValueError(f"the {what} is empty: type a few words, e.g. 'the cat sat on the'")
     tokens = words(text)
@@ -134,6 +136,15 @@ def prompt_words(vocab: Vocab, text: str, what: str = "prefix") -> tuple[list[st
 
 
 @torch.no_grad()
+def same_vocabulary(model: RecurrentLM, vocab) -> None:
+    """Refuse a vocabulary of another size than the model's output: its ids would mean other tokens."""
+    V = model.config.vocab_size
+    if len(vocab) != V:
+        raise ValueError(f"this vocabulary has {len(vocab):,} tokens but the model predicts {V:,}: it is another "
+                         "model's vocabulary. Use the one the model was trained with (model.vocab for the "
+                         "shipped models)")
+
+
 def next_words(model: RecurrentLM, vocab: Vocab, prefix: str, k: int = 10) -> NextWords:
     """The ``k`` most likely next words after ``prefix``, with probabilities.
 
@@ -142,6 +153,7 @@ def next_words(model: RecurrentLM, vocab: Vocab, prefix: str, k: int = 10) -> Ne
     """
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a whole number ≥ 1, got {k!r}")
+    same_vocabulary(model, vocab)
     k = min(k, len(vocab))
     tokens, notes = prompt_words(vocab, prefix)
     model.eval()
@@ -203,8 +215,12 @@ def sample_text(model: RecurrentLM, vocab, prompt: str, length: int = 300, *, st
     Bad settings raise ``ValueError`` saying what is allowed (see ``generate``: ``length`` up to
     ``MAX_GENERATE``, 100,000 tokens); a word prompt is checked by ``prompt_words``.
     """
+    if not isinstance(prompt, str):
+        raise ValueError(f"the prompt must be text (a str), got {type(prompt).__name__}: give the model some text "
+                         "to continue, in quotes, e.g. 'ROMEO:'")
     if not prompt:
         raise ValueError("the prompt is empty: give the model some text to continue, e.g. 'ROMEO:'")
+    same_vocabulary(model, vocab)
     if isinstance(vocab, CharVocab):
         ids = vocab.encode(prompt)  # names any character the model does not know
         return prompt + vocab.decode(generate(model, ids, length, strategy=strategy, temperature=temperature,

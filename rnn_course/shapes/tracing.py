@@ -352,6 +352,12 @@ def trace(model: nn.Module, *example_inputs, layout: str | None = None,
     ``raise_on_error=False`` the partial trace comes back with ``.error`` set instead.
     Runs under ``torch.no_grad()``; the hooks are always removed.
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"trace needs the model itself (a torch.nn.Module) first, got {type(model).__name__} "
+                        f"{model!r:.40}: call trace(model, example_input)")
+    if not example_inputs and not example_kwargs:
+        raise ValueError("trace needs an example input to run the model on: call trace(model, x), "
+                         "e.g. x = torch.zeros(4, 7, 3) for a batch-first (B, T, F) model")
     if layout is not None:
         check_layout(layout)
     notes: list[str] = []

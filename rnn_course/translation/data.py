@@ -16,6 +16,7 @@ from typing import Sequence
 
 import torch
 
+from ..validate import whole
 from ..vocab import Vocab
 from .grammar import Pair
 
@@ -44,6 +45,15 @@ def detokenize(tokens: Sequence[str]) -> str:
 
 
 
+def _en_fr(pair) -> tuple[str, str]:
+    if isinstance(pair, Pair):
+        return pair.en, pair.fr
+    if isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(t, str) for t in pair):
+        return pair[0], pair[1]
+    raise ValueError(f"each pair must be a Pair or an (English, French) tuple of two strings, got {pair!r:.60}: "
+                     "give pairs such as ('the cat .', 'le chat .')")
+
+
 def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None = None):
     """Pairs → ``(src, src_len, tgt_in, tgt_out)``, padded with <pad> (id 0) to the longest sentence.
 
@@ -52,10 +62,19 @@ def make_tensors(pairs, src_vocab: Vocab, tgt_vocab: Vocab, max_len: int | None 
     :func:`seq2seq_loss` trims each batch to its own longest sentence, so the Trainer can slice
     these tensors directly.
     """
-    src = [src_vocab.encode(tokenize(p.en, "en")).tolist() for p in pairs]
-    tgt = [tgt_vocab.encode(tokenize(p.fr, "fr")).tolist() for p in pairs]
+    texts = [_en_fr(p) for p in pairs]  # Pair objects or plain (English, French) tuples
+    if max_len is not None:
+        whole("max_len", max_len, why="tokens kept per sentence; None keeps them all", or_none=True)
+    src = [src_vocab.encode(tokenize(en, "en")).tolist() for en, _ in texts]
+    tgt = [tgt_vocab.encode(tokenize(fr, "fr")).tolist() for _, fr in texts]
     if not src:
         raise ValueError("no pairs to encode")
+    for lang, vocab, ids in (("English", src_vocab, src), ("French", tgt_vocab, tgt)):
+        known = sum(i != vocab.unk for s in ids for i in s) / max(sum(map(len, ids)), 1)
+        if known < 0.5:
+            raise ValueError(f"the {lang} vocabulary knows only {known:.0%} of the {lang} words: is it the other "
+                             "language's? Pass make_tensors(pairs, src_vocab, tgt_vocab), English first (the "
+                             "model's own: model.src_vocab, model.tgt_vocab)")
     if any(not s for s in src):
         raise ValueError("an English sentence has no tokens; remove empty pairs first")
     S = max(len(s) for s in src) if max_len is None else max_len
@@ -97,7 +116,8 @@ def load_tatoeba_tsv(path, max_pairs: int | None = None) -> list[Pair]:
             cols = line.split("\t")
             if len(cols) not in (2, 3) or not cols[0].strip() or not cols[1].strip():
                 raise ValueError(f"{path}, line {lineno}: expected 'English<TAB>French[<TAB>attribution]', "
-                                 f"got {len(cols)} column(s): {line[:60]!r}")
+                                 f"got {len(cols)} column(s): {line[:60]!r}. Use a tab character between the English "
+                                 "and the French (not commas or spaces), one pair per line")
             features = {"source": "tatoeba", "line": lineno, "attribution": cols[2].strip() if len(cols) == 3 else None}
             pairs.append(Pair(cols[0].strip(), cols[1].strip(), features))
             if max_pairs is not None and len(pairs) >= max_pairs:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import torch
 
-from ..validate import whole
+from ..validate import is_number, whole
 from .data import detokenize, make_tensors, tokenize
 from .model import TRAINED_MAX_TOKENS, ArticleSeq2Seq, Seq2Seq, article_greedy
 
@@ -92,6 +92,9 @@ def beam_search(model: Seq2Seq, src: torch.Tensor, src_len: torch.Tensor, beam: 
     the search favouring short outputs. ``beam=1`` follows exactly the words greedy picks.
     """
     whole("beam", beam)
+    if not is_number(length_penalty):
+        raise ValueError(f"length_penalty must be a number (0: the model's log-probability, 1: per word), "
+                         f"got {length_penalty!r}")
     _check_max_len(max_len)
     if src.shape[0] != 1:
         raise ValueError(f"beam_search translates one sentence: src must be (1, T_src), got {tuple(src.shape)}")
@@ -172,7 +175,13 @@ def long_input_warning(model: Seq2Seq, n_tokens: int) -> str | None:
 def _check_sentence(model, sentence: str) -> list[str]:
     if model.src_vocab is None or model.tgt_vocab is None:
         raise ValueError("this model has no vocabularies: build it with Seq2Seq(config, src_vocab, tgt_vocab)")
-    if not isinstance(sentence, str) or not sentence.strip():
+    if isinstance(sentence, (list, tuple)):
+        raise ValueError(f"translate takes one sentence (a str), got a {type(sentence).__name__} of {len(sentence)}: "
+                         "translate them one at a time, e.g. [translate(model, s).text for s in sentences]")
+    if not isinstance(sentence, str):
+        raise ValueError(f"the sentence must be text (a str), got {type(sentence).__name__}: type an English "
+                         "sentence in quotes, e.g. 'the black cat is happy .'")
+    if not sentence.strip():
         raise ValueError("the input is empty: type an English sentence, e.g. 'the black cat is happy .'")
     tokens = tokenize(sentence, "en")
     if not tokens:
@@ -181,7 +190,7 @@ def _check_sentence(model, sentence: str) -> list[str]:
     if unknown:
         known = ", ".join(t for t in model.src_vocab.itos[4:14])
         raise ValueError(f"not in the model's English vocabulary: {', '.join(repr(u) for u in dict.fromkeys(unknown))}. "
-                         f"It knows {len(model.src_vocab) - 4} words, such as {known} …")
+                         f"Rephrase with words it knows: {len(model.src_vocab) - 4} words, such as {known} …")
     return tokens
 
 
