@@ -116,3 +116,17 @@ def test_every_notebook_starts_with_the_colab_step_built_from_the_setting(path):
     assert has_it != (path.stem in PENDING), (
         f"{path.name}: its first code cell must be rnn_course.colab.cell_source(repository_url())"
         if path.stem not in PENDING else f"{path.name} has the Colab step now: remove it from PENDING")
+
+
+def test_the_module_runs_as_a_script_on_the_standard_library_alone():
+    """On a fresh Colab nothing of the course is installed yet: the file must run by itself."""
+    import ast
+    import subprocess
+
+    tree = ast.parse(Path(colab.__file__).read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+    env = {"PATH": "/usr/bin:/bin"}  # no COLAB_RELEASE_TAG
+    out = subprocess.run([sys.executable, "-I", colab.__file__], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and "not on Colab" in out.stdout, out.stderr
