@@ -175,9 +175,10 @@ class Watcher(threading.Thread):
                 return
             for p in procs:
                 self.seen.setdefault(p.pid, p)
-                try:
-                    self.cmdlines.setdefault(p.pid, " ".join(p.cmdline()))
-                    self.uids.setdefault(p.pid, p.uids().real)
+                try:  # the latest: a child caught between fork and exec still shows the hub's command and uid
+                    command, uid = " ".join(p.cmdline()), p.uids().real
+                    if command:  # a zombie's is empty
+                        self.cmdlines[p.pid], self.uids[p.pid] = command, uid
                     self.addresses |= {c.laddr.ip for c in p.net_connections("inet") if c.status == psutil.CONN_LISTEN}
                 except psutil.Error:
                     pass
