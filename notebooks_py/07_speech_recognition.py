@@ -16,7 +16,7 @@
 # provenance and licences in `data/README.md`). Synthetic voices are far easier than people — this
 # notebook measures how much.
 #
-# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 55 s<!-- /time -->.
+# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 2 minutes<!-- /time -->.
 
 # %%
 # On Google Colab only: clone the course (data included) and install it on Colab's own torch.
@@ -246,7 +246,7 @@ pd.DataFrame({k: {"CPU s per training step": round(v["cpu_seconds_per_step"], 2)
 # it off for this short run, because noisy clips make early learning slower — the shipped
 # models below show what noise in training buys, over 2,400 steps.
 #
-# Here: 720 steps of 24 clips, <!-- time:cell=dashboard-run -->about 35 s<!-- /time --> of CPU, the
+# Here: 720 steps of 24 clips, <!-- time:cell=dashboard-run -->about 2 minutes<!-- /time --> of CPU, the
 # notebook's longest cell — and the reason it takes longer than a minute. The corpus's training
 # voices include two other synthesizers and speaking rates from 100 to 240 words a minute, and a
 # shorter run does not reach the course's 3 % bar on the held-out voices: 240 steps give 8.6 % CER,
