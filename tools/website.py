@@ -116,11 +116,11 @@ def cached_run(notebook: Path, cache: Path, key: str) -> dict | None:
     return nb if nb.get("metadata", {}).get("rnn_course_site", {}).get("key") == key else None
 
 
-def execute(notebook: Path, cache: Path, timeout: int = 1200) -> dict:
+def execute(notebook: Path, cache: Path, timeout: int = 1800) -> dict:
     """Run ``notebook`` top to bottom in a fresh kernel (cells tagged raises-exception may fail)."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     key = source_key(notebook)
     nb = nbformat.read(notebook, as_version=4)
@@ -128,7 +128,10 @@ def execute(notebook: Path, cache: Path, timeout: int = 1200) -> dict:
                             resources={"metadata": {"path": str(notebook.parent)}})
     try:
         client.execute()
-    except CellExecutionError as err:
+    except CellTimeoutError:
+        sys.exit(f"[site] a cell of {notebook.name} ran longer than {timeout} s (a busy machine?): no page was made "
+                 f"from it. Build again with a longer --timeout, or when the machine is quieter.")
+    except (CellExecutionError, DeadKernelError) as err:
         sys.exit(f"[site] {notebook.name} failed while building the site, so no page was made from it:\n"
                  f"{str(err)[-1500:]}\nFix the notebook (run it in JupyterLab to see the error), then build again.")
     nb.metadata["rnn_course_site"] = {"key": key}
@@ -279,7 +282,7 @@ def write_sources(src: Path, notebooks: list[Path], runs: dict[str, dict], repo:
                 "data/README.md", *[p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "docs" / "instructor").rglob("*.md"))]]
     pages = {"index.md", *md_pages[1:], *[f"notebooks/{nb.name}" for nb in notebooks]}
     solutions = [p for p in md_pages if p.startswith("notebooks/solutions/")]
-    instructor = [p for p in md_pages if p.startswith("docs/instructor/")]
+    instructor = sorted((p for p in md_pages if p.startswith("docs/instructor/")), key=lambda p: not p.endswith("README.md"))
     assets: set[str] = set()
     for page in md_pages:
         text, found = rewrite_links((ROOT / page).read_text(), page, pages, repo)
@@ -334,7 +337,7 @@ def pick(only: str | None) -> list[Path]:
 
 
 def build(out: Path, only: str | None = None, cache: Path = BUILD / "executed", hub: str = DEFAULT_HUB,
-          rerun: bool = False) -> Path:
+          rerun: bool = False, timeout: int = 1800) -> Path:
     """Execute what is not cached, write the sources, run Sphinx; returns the html folder."""
     from sphinx.cmd.build import build_main
 
@@ -351,7 +354,7 @@ def build(out: Path, only: str | None = None, cache: Path = BUILD / "executed", 
         if run is None:
             print(f"[site] executing {nb.name} (cached for the next build)", flush=True)
             started = time.monotonic()
-            run = execute(nb, cache)
+            run = execute(nb, cache, timeout)
             print(f"[site] {nb.name} ran in {time.monotonic() - started:.0f} s", flush=True)
         else:
             print(f"[site] {nb.name}: reusing its run in {cache.relative_to(ROOT) if cache.is_relative_to(ROOT) else cache}", flush=True)
@@ -373,8 +376,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hub-url", default=os.environ.get("RNN_COURSE_HUB_URL", DEFAULT_HUB),
                         help=f"the workshop hub the launch links open (default {DEFAULT_HUB}, or $RNN_COURSE_HUB_URL)")
     parser.add_argument("--rerun", action="store_true", help="execute every notebook again, ignoring the cache")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds one cell may run (default 1800)")
     args = parser.parse_args(argv[1:] if argv[:1] == ["build"] else argv)
-    build(args.out.resolve(), args.only, hub=args.hub_url, rerun=args.rerun)
+    build(args.out.resolve(), args.only, hub=args.hub_url, rerun=args.rerun, timeout=args.timeout)
     return 0
 
 
