@@ -7,6 +7,13 @@ from rnn_course.language.data import CharVocab, Vocab
 from rnn_course.language.model import LMConfig, RecurrentLM
 
 
+@pytest.fixture(autouse=True)
+def _results_out_of_the_project(monkeypatch, tmp_path_factory):
+    """What the checkers and record() write during tests goes to a temporary folder, never into the
+    project's results/ (which the room board reads as a learner's own progress)."""
+    monkeypatch.setenv("RNN_COURSE_RESULTS", str(tmp_path_factory.mktemp("results")))
+
+
 @pytest.fixture(scope="module")
 def word_model():
     """A tiny untrained word LM and its 8-word vocabulary: (model, vocab)."""
