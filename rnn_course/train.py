@@ -130,6 +130,8 @@ class CosineLR(Callback):
     """Cosine decay of the learning rate from ``lr`` to ``floor·lr`` over ``steps``; prints each
     validation loss when ``log`` is true. Used by the scripts that train the shipped checkpoints."""
 
+    replay_safe = True  # the rate follows the step: a replayed run leaves nothing for it to catch up on
+
     def __init__(self, lr: float, steps: int, floor: float = 0.05, log: bool = True):
         self.lr, self.steps, self.floor, self.log = lr, steps, floor, log
 

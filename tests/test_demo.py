@@ -127,6 +127,20 @@ def test_a_callback_that_is_not_replay_safe_keeps_its_run_live(notebook, monkeyp
     assert trainer.run().steps_this_run == 60 and measures.steps == 60
 
 
+def test_a_cosine_schedule_does_not_keep_a_run_from_being_replayed(notebook, monkeypatch):
+    from rnn_course.train import CosineLR
+
+    monkeypatch.setenv(demo.ENV, "record")
+    live = sum_trainer(steps=60, eval_every=20)
+    live.callbacks.append(CosineLR(1e-2, 60, log=False))
+    live.run()
+    monkeypatch.setenv(demo.ENV, "1")
+    replayed = sum_trainer(steps=60, eval_every=20)
+    replayed.callbacks += [CosineLR(1e-2, 60, log=False), counter := Counter()]
+    replayed.run()
+    assert counter.steps == 0 and replayed.history == live.history
+
+
 def test_a_tampered_recording_is_refused_with_what_to_do(notebook, monkeypatch):
     record_one(monkeypatch)
     notebook.write_bytes(notebook.read_bytes()[:-10] + b"0123456789")
