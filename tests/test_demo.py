@@ -238,3 +238,28 @@ def test_the_demo_pass_runs_only_the_notebooks_asked_for():
     assert course.demo_pass_args(["tests/test_demo.py"]) is None  # no notebook named: no demo pass
     one = "notebooks/01_sequences_and_shapes.ipynb"
     assert course.demo_pass_args(["tests/test_demo.py", one, "-x"]) == [one, "-x"]
+
+
+class Augmented(torch.utils.data.Dataset):
+    """Like notebook 07's training clips: every read draws a new random augmentation."""
+
+    def __init__(self, x, y):
+        self.x, self.y, self.reads, self.rng = x, y, 0, torch.Generator().manual_seed(0)
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, i):
+        self.reads += 1
+        return self.x[i] + 0.01 * torch.randn(self.x[i].shape, generator=self.rng), self.y[i]
+
+
+def test_fingerprinting_a_dataset_reads_no_item_so_the_run_stays_the_same():
+    from rnn_course import Trainer
+
+    tensors = sum_trainer(steps=20)
+    data = Augmented(*tensors.train_data.tensors)
+    trainer = Trainer(tensors.model, data, tensors.loss_fn, steps=20)
+    reads = data.reads  # the Trainer itself tries one batch when made
+    key = demo.fingerprint(trainer, 20)
+    assert data.reads == reads and demo.fingerprint(trainer, 20) == key and demo.fingerprint(trainer, 21) != key
