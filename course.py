@@ -86,14 +86,15 @@ def install_hash() -> str:
 SERVER_CONFIG = VENV / "etc" / "jupyter" / "jupyter_server_config.d" / "rnn_course.json"
 
 
-def enable_server_extension() -> None:
+def enable_server_extension(venv_dir: Path = VENV) -> None:
     """Switch on rnn_course.saved_notebooks in .venv's Jupyter server: notebooks are saved without
     widget views, so a reopened notebook says "run this cell again" instead of "Error displaying
     widget: model not found". (pip's editable installs do not install data files, so we write it.)"""
+    config = venv_dir / SERVER_CONFIG.relative_to(VENV)
     text = '{"ServerApp": {"jpserver_extensions": {"rnn_course.saved_notebooks": true}}}\n'
-    if not SERVER_CONFIG.exists() or SERVER_CONFIG.read_text() != text:
-        SERVER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
-        SERVER_CONFIG.write_text(text)
+    if not config.exists() or config.read_text() != text:
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(text)
 
 
 def setup() -> None:

@@ -186,6 +186,7 @@ def one_version(version: str, args, logs: Path) -> dict:
     vpy = venv_dir / "bin" / "python"
     if entry["install"].get("ok") is False:
         return entry
+    course.enable_server_extension(venv_dir)  # as course.py setup does for .venv
     if args.write_lock:
         lock.write_text(course.lock_text(str(vpy)))
     entry["versions"] = versions_of(vpy)
