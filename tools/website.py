@@ -82,7 +82,7 @@ def launch_links(repo: str | None, notebook: str, hub: str = DEFAULT_HUB, branch
 def run_it_here(repo: str | None, notebook: str | None, hub: str = DEFAULT_HUB) -> str:
     """The Markdown box that heads every page: the README's two commands and the launch links."""
     lines = [":::{admonition} Run it yourself", ":class: tip", "",
-             "Locally (Python 3.11, nothing else): `python3 course.py lab` opens the course in JupyterLab; "
+             "Locally (Python 3.11, 3.12 or 3.13, nothing else): `python3 course.py lab` opens the course in JupyterLab; "
              "`python3 course.py test` runs every test and notebook."]
     if notebook:
         links = launch_links(repo, notebook, hub)
