@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                                resources={"metadata": {"path": str(path.parent)}}).execute()
             except Exception as e:
                 failed.append(path.stem)
-                print(f"[record] {path.stem} FAILED: {type(e).__name__}: {str(e).strip().splitlines()[-1][:300]}")
+                print(f"[record] {path.stem} FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1][:300]}")
                 continue
             size = target.stat().st_size / 2**20 if target.exists() else 0
             print(f"[record] {path.stem}: {target.relative_to(ROOT) if target.exists() else 'no runs'} "
