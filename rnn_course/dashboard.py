@@ -41,6 +41,7 @@ from torch import nn
 from .demo import banner, demo_mode
 from .plots import as_html, figure, figure_png, log_axis
 from .train import Callback, RunSummary, Trainer
+from .validate import is_number
 
 LIVE_STEP = "rnn-dashboard-live-step"  # CSS class of the live slot's "after step N" caption
 
@@ -147,6 +148,11 @@ class Dashboard(Callback):
 
         if not isinstance(trainer, Trainer):
             raise ValueError(f"Dashboard needs an rnn_course Trainer, got {type(trainer).__name__}")
+        if live is not None and not callable(live):
+            raise ValueError(f"live must be a function live(trainer) -> what to show, or None; "
+                             f"got {type(live).__name__} {live!r:.40}")
+        if not is_number(redraw_seconds) or redraw_seconds < 0:
+            raise ValueError(f"redraw_seconds must be a number ≥ 0 (try 0.5), got {redraw_seconds!r}")
         if trainer.config.restore_best != restore_best:
             trainer.configure(restore_best=restore_best)  # Start never leaves a worse validated model behind
         self.trainer, self.live, self.redraw_seconds = trainer, live, redraw_seconds

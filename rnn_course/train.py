@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from . import demo
-from .train_inputs import TrainData, check_val_data, checked_loss, pick_device, to_device
+from .train_inputs import TrainData, check_loss_and_callbacks, check_val_data, checked_loss, pick_device, to_device
 from .validate import is_number, one_of, whole
 
 __all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "ProgressBar", "History", "RunSummary", "OPTIMIZERS"]
@@ -197,10 +197,9 @@ class Trainer:
             raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         if not any(p.requires_grad for p in model.parameters()):
             raise ValueError("the model has no trainable parameters, so there is nothing to train")
-        if not callable(loss_fn):
-            raise ValueError("loss_fn must be a function loss_fn(model, batch) -> scalar loss tensor")
         config = replace(config or TrainConfig(), **self._known(overrides))
         self.train_data = TrainData(train_data, collate, "train_data")
+        callbacks = check_loss_and_callbacks(model, self.train_data, loss_fn, callbacks, Callback)
         self.val_data = TrainData(val_data, collate, "val_data") if val_data is not None else None
         config.check(self.train_data.n)
         self.device = pick_device(device, model)

@@ -143,3 +143,28 @@ def _try_loss(model, loss_fn, data: TrainData, batch_size: int, device) -> tuple
         return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0]}", shapes
     checked_loss(loss, loss_fn, training=False)
     return None, shapes
+
+
+def check_loss_and_callbacks(model: nn.Module, train: TrainData, loss_fn, callbacks, callback_type) -> list:
+    """The Trainer's arguments that torch would only trip over at step 1 (or never): a torch loss
+    module where a ``loss_fn(model, batch)`` belongs, callbacks that are not course Callbacks,
+    and floating-point data of another dtype than the model's weights. → the callbacks as a list."""
+    if isinstance(loss_fn, nn.modules.loss._Loss):
+        raise ValueError(f"loss_fn is called as loss_fn(model, batch); {type(loss_fn).__name__}() takes "
+                         "(prediction, target): wrap it, e.g. loss_fn=lambda model, batch: "
+                         "nn.MSELoss()(model(batch[0]), batch[1])")
+    if not callable(loss_fn):
+        raise ValueError("loss_fn must be a function loss_fn(model, batch) -> scalar loss tensor")
+    callbacks = [callbacks] if isinstance(callbacks, callback_type) else list(callbacks)
+    bad = [c for c in callbacks if not isinstance(c, callback_type)]
+    if bad:
+        raise ValueError(f"callbacks must be rnn_course Callback objects (subclass Callback and override "
+                         f"on_step, on_eval, …), got {type(bad[0]).__name__} {bad[0]!r:.60}")
+    weights = {p.dtype for p in model.parameters() if p.is_floating_point()}
+    if train.tensors is not None and len(weights) == 1:
+        (want,) = weights
+        for t in train.tensors:
+            if torch.is_tensor(t) and t.is_floating_point() and t.dtype != want:
+                raise ValueError(f"train_data holds {t.dtype} tensors but the model's weights are {want}: "
+                                 f"convert the data (x.to({want})) or the model (model.to({t.dtype}))")
+    return callbacks

@@ -245,3 +245,45 @@ def test_decoding_an_id_outside_the_vocabulary_names_the_range():
     vocab = Vocab.build(["a", "b"])
     with pytest.raises(ValueError, match=r"id 1000000 is not in this vocabulary, whose ids run from 0 to 2"):
         vocab.decode([10**6])
+
+
+# --- trainer and dashboard construction ------------------------------------------------------------
+
+def _regression():
+    torch.manual_seed(0)
+    return nn.Linear(3, 1), (torch.randn(16, 3), torch.randn(16, 1))
+
+
+def test_a_learner_who_passes_nn_MSELoss_as_the_loss_fn_is_told_how_to_wrap_it():
+    model, data = _regression()
+    with pytest.raises(ValueError, match=r"loss_fn is called as loss_fn\(model, batch\); MSELoss\(\).*wrap it"):
+        Trainer(model, data, nn.MSELoss(), config=TrainConfig(steps=1, batch_size=4))
+
+
+def test_a_learner_who_passes_print_as_a_callback_is_told_what_a_callback_is():
+    model, data = _regression()
+    loss = lambda m, b: nn.functional.mse_loss(m(b[0]), b[1])  # noqa: E731
+    with pytest.raises(ValueError, match=r"callbacks must be rnn_course Callback objects.*got builtin_function"):
+        Trainer(model, data, loss, callbacks=[print], config=TrainConfig(steps=1, batch_size=4))
+
+
+def test_float64_data_for_a_float32_model_is_refused_before_any_step_with_the_conversion():
+    model, (x, y) = _regression()
+    loss = lambda m, b: nn.functional.mse_loss(m(b[0]), b[1])  # noqa: E731
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match=r"torch.float64 tensors but the model's weights are torch.float32.*convert"):
+        Trainer(model, (x.double(), y.double()), loss, config=TrainConfig(steps=1, batch_size=4))
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    Trainer(model, (x, y), loss, config=TrainConfig(steps=1, batch_size=4)).run()  # float32 data trains
+
+
+def test_a_dashboard_given_a_string_as_live_or_a_word_as_redraw_seconds_says_what_it_takes():
+    from rnn_course.dashboard import Dashboard
+
+    model, data = _regression()
+    trainer = Trainer(model, data, lambda m, b: nn.functional.mse_loss(m(b[0]), b[1]),
+                      config=TrainConfig(steps=1, batch_size=4))
+    with pytest.raises(ValueError, match=r"live must be a function live\(trainer\).*got str 'loss'"):
+        Dashboard(trainer, live="loss")
+    with pytest.raises(ValueError, match=r"redraw_seconds must be a number ≥ 0 \(try 0.5\), got 'fast'"):
+        Dashboard(trainer, redraw_seconds="fast")
