@@ -211,3 +211,39 @@ def test_other_engines_train_and_unseen_engines_stay_out_of_training():
 def test_foreign_accents_are_labelled_by_their_language_and_exclude_english_readers():
     accents = {r["accent"] for r in rows("manifest.csv") if r["split"] == "foreign_accent"}
     assert accents and not accents & {"hi", "fr"}
+
+
+# --- absurd settings are refused by name ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(p_noise=1.5), r"p_noise is the share of clips.*between 0 and 1; got 1.5"),
+    (dict(snr_db=(20.0, 0.0)), r"snr_db must be a range \(lo, hi\)"),
+    (dict(gain_db=6.0), r"gain_db must be a range \(lo, hi\)"),
+    (dict(shift_s=-0.1), r"shift_s is the largest shift"),
+    (dict(channel="mild"), r"channel must be a Channel"),
+])
+def test_an_augmentation_with_an_impossible_setting_is_refused_when_made(kwargs, message):
+    from rnn_course.speech.dataset import Augment
+
+    with pytest.raises(ValueError, match=message):
+        Augment(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(rate=(1.2, 0.8)), r"rate must be a range"),
+    (dict(warp=(0.1, 1.0)), r"warp must be a range"),
+    (dict(p_mask=2), r"p_mask is the share"),
+    (dict(time_mask=-3), r"time_mask must be a number ≥ 0"),
+])
+def test_a_channel_augmentation_with_an_impossible_setting_is_refused_when_made(kwargs, message):
+    from rnn_course.speech.dataset import Channel
+
+    with pytest.raises(ValueError, match=message):
+        Channel(**kwargs)
+
+
+@pytest.mark.parametrize("n_mels", [0, "40", 2.5])
+def test_log_mel_with_no_bands_or_a_word_for_the_band_count_is_refused(n_mels):
+    with pytest.raises(ValueError, match=r"n_mels must be a whole number ≥ 1 \(the number of mel bands"):
+        S.log_mel(np.zeros(1600, np.float32), n_mels=n_mels)

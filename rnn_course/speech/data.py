@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 from ..paths import data_dir
+from ..validate import whole
 
 __all__ = [
     "AudioError", "SR", "HOP", "N_MELS", "FMAX", "load_audio", "prepare_wave", "features", "check_features",
@@ -158,6 +159,7 @@ def mel_power(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarra
     bands from 20 Hz to ``FMAX`` (4 kHz)."""
     import librosa
 
+    whole("n_mels", n_mels, why="the number of mel bands, 40 for the course's models")
     wave = np.asarray(wave, dtype=np.float32)
     if wave.ndim != 1:
         raise ValueError(f"log_mel takes a mono wave of shape (N,), got {wave.shape}; average the channels first")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..validate import is_number
 from .data import HOP, LOG_FLOOR, SR, Clip, encode_text, features, log_mel
 
 __all__ = ["add_noise", "Augment", "Channel", "SpeechDataset"]
@@ -33,6 +34,13 @@ def add_noise(wave: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.n
     power = float(np.mean(wave ** 2)) + 1e-12
     noise = rng.standard_normal(len(wave)).astype(np.float32) * np.sqrt(power / 10 ** (snr_db / 10))
     return (wave + noise).astype(np.float32)
+
+
+def _range(name: str, pair, low: float, high: float) -> None:
+    """Refuse a (lo, hi) range that is not two numbers with low ≤ lo ≤ hi ≤ high."""
+    ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(is_number(v) for v in pair)
+    if not ok or not low <= pair[0] <= pair[1] <= high:
+        raise ValueError(f"{name} must be a range (lo, hi) with {low:g} ≤ lo ≤ hi ≤ {high:g}, got {pair!r}")
 
 
 def _stretch(power: np.ndarray, factor: float, axis: int) -> np.ndarray:
@@ -70,6 +78,16 @@ class Channel:
     time_mask: int = 8
     p_mask: float = 0.25
 
+    def __post_init__(self):
+        _range("rate", self.rate, 0.5, 2.0)
+        _range("warp", self.warp, 0.5, 2.0)
+        if not is_number(self.p_mask) or not 0 <= self.p_mask <= 1:
+            raise ValueError(f"p_mask is the share of clips that get masks, between 0 and 1; got {self.p_mask!r}")
+        for name in ("tilt_db", "band_mask", "time_mask"):
+            v = getattr(self, name)
+            if not is_number(v) or v < 0:
+                raise ValueError(f"{name} must be a number ≥ 0, got {v!r}")
+
     def __call__(self, power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """(T, F) mel power → (T', F) mel power, T' ≈ T / rate factor."""
         t, f = power.shape
@@ -104,6 +122,16 @@ class Augment:
     gain_db: tuple[float, float] = (-6.0, 6.0)
     shift_s: float = 0.05
     channel: Channel | None = None
+
+    def __post_init__(self):
+        if not is_number(self.p_noise) or not 0 <= self.p_noise <= 1:
+            raise ValueError(f"p_noise is the share of clips that get noise, between 0 and 1; got {self.p_noise!r}")
+        _range("snr_db", self.snr_db, -30.0, 100.0)
+        _range("gain_db", self.gain_db, -60.0, 60.0)
+        if not is_number(self.shift_s) or not 0 <= self.shift_s <= 1:
+            raise ValueError(f"shift_s is the largest shift in seconds, between 0 and 1; got {self.shift_s!r}")
+        if self.channel is not None and not isinstance(self.channel, Channel):
+            raise ValueError(f"channel must be a Channel(...) or None, got {type(self.channel).__name__}")
 
     def draw(self, rng: np.random.Generator) -> tuple[float, int, float | None]:
         """One clip's random choices: a gain (factor on the wave), a shift (frames of silence put
