@@ -77,8 +77,8 @@ device = rnn_course.start("07_speech_recognition")
 # The corpus holds 4,484 clips: single digits, digit strings spoken like phone numbers, and ten
 # command words, said by **voice identities** — a synthesizer's voice with a variant, a speaking
 # rate (100–240 words a minute) and a pitch. Most are espeak-ng English accents (British, American,
-# Scottish, Caribbean, …); eight are two voices of other engines (flite's `awb`, festival's `ked`),
-# each made higher or lower by resampling. Every identity was checked to sound different from every
+# Scottish, Caribbean, …); ten (eight in training) are two voices of other engines (flite's `awb`,
+# festival's `ked`), each made higher or lower by resampling. Every identity was checked to sound different from every
 # other. **Whole voices are held out**: the validation and test voices never speak in training.
 # The rest is the hard test: the test voices speaking fast (220 words a minute) and as plain WAV
 # files that never went through the corpus's audio codec; espeak-ng variants never used in training
