@@ -234,7 +234,8 @@ def test_an_augmentation_with_an_impossible_setting_is_refused_when_made(kwargs,
     (dict(rate=(1.2, 0.8)), r"rate must be a range"),
     (dict(warp=(0.1, 1.0)), r"warp must be a range"),
     (dict(p_mask=2), r"p_mask is the share"),
-    (dict(time_mask=-3), r"time_mask must be a number ≥ 0"),
+    (dict(time_mask=-3), r"time_mask must be a whole number ≥ 1"),
+    (dict(band_mask=0), r"band_mask must be a whole number ≥ 1 \(the widest mask; p_mask=0 turns masks off\)"),
 ])
 def test_a_channel_augmentation_with_an_impossible_setting_is_refused_when_made(kwargs, message):
     from rnn_course.speech.dataset import Channel

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..validate import is_number
+from ..validate import is_number, whole
 from .data import HOP, LOG_FLOOR, SR, Clip, encode_text, features, log_mel
 
 __all__ = ["add_noise", "Augment", "Channel", "SpeechDataset"]
@@ -64,7 +64,7 @@ def _stretch(power: np.ndarray, factor: float, axis: int) -> np.ndarray:
 class Channel:
     """Spectral augmentation of a (T, F) mel power spectrogram; see the module's docstring.
 
-    rate: range of the speaking-rate factor (0.8 = 20 % faster speech: fewer frames);
+    rate: range of the speaking-rate factor (0.8: speech at 80 % of its speed, 1.25× the frames);
     warp: range of the vocal-tract factor on the mel axis; tilt_db: the largest rise or fall of the
     bands from lowest to highest (a straight line in dB) plus half as much of a random bump;
     band_mask: the widest masked band (mel bands), on a share ``p_mask`` of clips; time_mask: the
@@ -83,14 +83,14 @@ class Channel:
         _range("warp", self.warp, 0.5, 2.0)
         if not is_number(self.p_mask) or not 0 <= self.p_mask <= 1:
             raise ValueError(f"p_mask is the share of clips that get masks, between 0 and 1; got {self.p_mask!r}")
-        for name in ("tilt_db", "band_mask", "time_mask"):
-            v = getattr(self, name)
-            if not is_number(v) or v < 0:
-                raise ValueError(f"{name} must be a number ≥ 0, got {v!r}")
+        if not is_number(self.tilt_db) or self.tilt_db < 0:
+            raise ValueError(f"tilt_db must be a number of decibels ≥ 0, got {self.tilt_db!r}")
+        for name in ("band_mask", "time_mask"):
+            whole(name, getattr(self, name), why="the widest mask; p_mask=0 turns masks off")
 
     def __call__(self, power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """(T, F) mel power → (T', F) mel power, T' ≈ T / rate factor."""
-        t, f = power.shape
+        f = power.shape[1]
         power = _stretch(power, 1 / rng.uniform(*self.rate), axis=0)
         power = _stretch(power, rng.uniform(*self.warp), axis=1)
         bands = np.linspace(-1, 1, f, dtype=np.float32)
