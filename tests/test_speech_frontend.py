@@ -105,6 +105,67 @@ def test_stereo_numpy_wave_is_mixed_down():
     torch.testing.assert_close(S.features(stereo, sr=16_000), S.features(wave, sr=16_000))
 
 
+# --- the features are librosa's, computed without librosa in the kernel ----------------------------
+
+
+def test_shipped_filterbank_is_librosas():
+    import librosa
+
+    expected = librosa.filters.mel(sr=S.SR, n_fft=S.N_FFT, n_mels=S.N_MELS, fmin=S.FMIN, fmax=S.FMAX)
+    np.testing.assert_array_equal(S.mel_filters().numpy(), expected.astype(np.float32))
+
+
+@pytest.mark.parametrize("sr,n_mels", [(16_000, 40), (16_000, 24), (8_000, 40)])
+def test_features_equal_librosas_melspectrogram(sr, n_mels):
+    """Speech, a tone and noise, at the course's setting and two others (librosa computes those
+    filterbanks): the same log-mel frames as librosa.feature.melspectrogram, to float32 rounding."""
+    import librosa
+
+    rng = np.random.default_rng(0)
+    clip = S.SpeechCorpus.load(("test",), max_per_split=1)["test"][0].wave
+    for wave in (clip, tone(0.73, sr), 0.1 * rng.standard_normal(12_345).astype(np.float32)):
+        ref = librosa.feature.melspectrogram(y=wave, sr=sr, n_fft=512, win_length=S.WIN, hop_length=S.HOP,
+                                             n_mels=n_mels, fmin=20, fmax=min(S.FMAX, sr / 2))
+        ours = S.log_mel(wave, sr, n_mels)
+        assert ours.shape == (1 + len(wave) // S.HOP, n_mels)
+        np.testing.assert_allclose(ours, np.log(ref.T + S.LOG_FLOOR), atol=2e-4)
+
+
+def test_a_changed_filterbank_file_is_refused_with_what_to_do(tmp_path, monkeypatch):
+    fake = tmp_path / "data.py"
+    np.save(tmp_path / "mel_filters.npy", np.zeros((S.N_MELS, 257), np.float32))
+    monkeypatch.setattr(S, "__file__", str(fake))
+    S.mel_filters.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="build_mel_filters.py"):
+            S.mel_filters()
+        (tmp_path / "mel_filters.npy").unlink()
+        with pytest.raises(FileNotFoundError, match="missing or changed"):
+            S.log_mel(tone())
+    finally:
+        monkeypatch.undo()
+        S.mel_filters.cache_clear()
+
+
+def test_transcribing_an_upload_imports_neither_librosa_nor_numba():
+    """What notebook 07 does with a file, in a fresh interpreter: librosa would bring numba
+    and ~200 MB into the learner's kernel for a table the course ships."""
+    import subprocess
+    import sys
+
+    code = ("import io, sys, numpy as np, soundfile as sf\n"
+            "from rnn_course.speech.data import SpeechCorpus, features\n"
+            "from rnn_course.speech.model import AcousticModel\n"
+            "from rnn_course.speech.views import transcribe_source\n"
+            "t = np.arange(24000) / 22050; buf = io.BytesIO()\n"
+            "sf.write(buf, (0.3 * np.sin(2 * np.pi * 300 * t)).astype('float32'), 22050, format='WAV')\n"
+            "transcribe_source(AcousticModel(), buf.getvalue())\n"
+            "features(SpeechCorpus.load(('test',), max_per_split=1)['test'][0])\n"
+            "print(sorted(m for m in ('librosa', 'numba') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # --- the band limit: codec clips and plain WAV read alike ---------------------------------------------
 
 

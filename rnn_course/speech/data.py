@@ -20,8 +20,11 @@ it helped plain WAV but made the other engines' speakers worse (15 % → 21 %).
 :func:`check_features` applies the same refusals to features handed to the model directly
 (``transcribe``), with the same messages.
 
-Features come from librosa (torchaudio has no build for torch 2.13); nothing here is a
-hand-written filterbank. Every loader names what to do when a file is missing or broken.
+Features are librosa's mel spectrogram (torchaudio has no build for torch 2.13), computed with
+``torch.stft`` and librosa's filterbank, shipped as ``mel_filters.npy`` (:func:`mel_filters`): the
+same numbers as ``librosa.feature.melspectrogram`` (a test checks), without importing librosa and
+numba into the kernel (about 200 MB). Nothing here is a hand-written filterbank. Resampling is
+soxr's. Every loader names what to do when a file is missing or broken.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from ..validate import whole
 
 __all__ = [
     "AudioError", "SR", "HOP", "N_MELS", "FMAX", "load_audio", "prepare_wave", "features", "check_features",
-    "mel_power", "log_mel", "frames_per_second",
+    "mel_filters", "mel_power", "log_mel", "frames_per_second",
     "CHARS", "encode_text", "decode_ids", "ctc_greedy", "error_rates",
     "Clip", "SpeechCorpus", "collate", "load_fsdd", "BLANK",
 ]
@@ -49,9 +52,10 @@ __all__ = [
 SR = 16_000          # samples per second everything is resampled to
 HOP = 160            # 10 ms between frames → 100 frames a second
 WIN = 400            # 25 ms analysis window
+N_FFT = 512          # FFT size: the window padded to 512 samples → 257 frequency bins
 N_MELS = 40          # mel bands: F, the feature count the RNN reads
 LOG_FLOOR = 1e-5     # log(mel + floor): silence sits on log(floor), not −inf
-FMAX = 4_000         # Hz: the highest mel band's edge — the band limit of the front end
+FMIN, FMAX = 20, 4_000  # Hz: the lowest and highest mel band edges — FMAX is the front end's band limit
 MIN_SECONDS, MAX_SECONDS = 0.1, 30.0  # shorter or longer audio is refused (clips are a few seconds)
 SILENCE_PEAK = 1e-4  # −80 dBFS: a wave whose loudest sample is below this is silence
 # Features whose loudest band has less mel power than this hold no sound: a silent wave's sit on
@@ -101,9 +105,9 @@ def prepare_wave(wave, sr: int, name: str = "the audio", max_seconds: float | No
     if problem:
         raise problem
     if sr != SR:
-        import librosa
+        import soxr
 
-        wave = librosa.resample(wave, orig_sr=int(sr), target_sr=SR, res_type="soxr_hq").astype(np.float32)
+        wave = soxr.resample(wave, int(sr), SR, quality="HQ").astype(np.float32)
     if np.abs(wave).max() < SILENCE_PEAK:
         raise _silent(name)
     return wave
@@ -112,7 +116,7 @@ def prepare_wave(wave, sr: int, name: str = "the audio", max_seconds: float | No
 def load_audio(source, sr: int = SR, max_seconds: float | None = MAX_SECONDS) -> np.ndarray:
     """Read a WAV/FLAC/Ogg file (a path, bytes or a file object) → float32 (N,) mono at 16 kHz.
 
-    Stereo is averaged to mono; any other sample rate is resampled (librosa's soxr), through
+    Stereo is averaged to mono; any other sample rate is resampled (soxr, as librosa does), through
     :func:`prepare_wave`. An empty, silent, too short, too long or unreadable file raises
     :class:`AudioError` with what to do about it. (``sr`` other than 16 kHz: resampled once more;
     ``max_seconds`` as in :func:`prepare_wave`.)
@@ -144,9 +148,9 @@ def load_audio(source, sr: int = SR, max_seconds: float | None = MAX_SECONDS) ->
         raise AudioError(f"{name} holds no samples: record or choose a clip with sound in it")
     wave = prepare_wave(data.mean(axis=1), int(rate), name, max_seconds)  # (N, channels) → mono, 16 kHz
     if sr != SR:
-        import librosa
+        import soxr
 
-        wave = librosa.resample(wave, orig_sr=SR, target_sr=sr, res_type="soxr_hq").astype(np.float32)
+        wave = soxr.resample(wave, SR, int(sr), quality="HQ").astype(np.float32)
     return wave
 
 
@@ -154,19 +158,53 @@ def frames_per_second(hop: int = HOP, sr: int = SR) -> float:
     return sr / hop
 
 
-def mel_power(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
-    """Mel spectrogram before the log, frames first: (T, F) float32 power, T = 1 + N // 160,
-    bands from 20 Hz to ``FMAX`` (4 kHz)."""
+MEL_FILTERS_SHA256 = "61da80ad72140fa5a8fb8eccfa24d03c19abc3ae661ccbd14f20012546d32d9b"
+
+
+@lru_cache(maxsize=8)
+def mel_filters(sr: int = SR, n_mels: int = N_MELS) -> torch.Tensor:
+    """librosa's mel filterbank, (F, K) float32 with K = 257 FFT bins: Slaney's mel scale, bands
+    from 20 Hz to ``FMAX`` (or to sr/2 if lower).
+
+    The course's own (16 kHz, 40 bands) is read from ``mel_filters.npy`` beside this module, written
+    by ``scripts/build_mel_filters.py`` with ``librosa.filters.mel`` and checked here against its
+    SHA-256; any other (sr, n_mels) is computed by librosa (which then loads numba, ~200 MB)."""
+    if (sr, n_mels) == (SR, N_MELS):
+        path = Path(__file__).with_name("mel_filters.npy")
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        import hashlib
+
+        if hashlib.sha256(data).hexdigest() != MEL_FILTERS_SHA256:
+            raise FileNotFoundError(f"{path} is missing or changed: restore it with `git checkout -- {path.name}` "
+                                    "in rnn_course/speech, or rewrite it with scripts/build_mel_filters.py")
+        return torch.from_numpy(np.load(io.BytesIO(data), allow_pickle=False))
     import librosa
 
+    return torch.from_numpy(librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=n_mels, fmin=FMIN,
+                                                fmax=min(FMAX, sr / 2)).astype(np.float32))
+
+
+def mel_power(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
+    """Mel spectrogram before the log, frames first: (T, F) float32 power, T = 1 + N // 160,
+    bands from 20 Hz to ``FMAX`` (4 kHz) — ``librosa.feature.melspectrogram`` with the course's
+    settings (25 ms Hann window, 10 ms hop, centred frames padded with zeros), via ``torch.stft``."""
     whole("n_mels", n_mels, why="the number of mel bands, 40 for the course's models")
     wave = np.asarray(wave, dtype=np.float32)
     if wave.ndim != 1:
         raise ValueError(f"log_mel takes a mono wave of shape (N,), got {wave.shape}; average the channels first")
-    mel = librosa.feature.melspectrogram(
-        y=wave, sr=sr, n_fft=512, win_length=WIN, hop_length=HOP, n_mels=n_mels, fmin=20, fmax=min(FMAX, sr / 2),
-    )  # (F, T): bands from 20 Hz to 4 kHz only — the band limit (see the module's docstring)
-    return np.ascontiguousarray(mel.T, dtype=np.float32)  # (T, F)
+    spec = torch.stft(torch.from_numpy(wave), n_fft=N_FFT, hop_length=HOP, win_length=WIN, window=_hann(),
+                      center=True, pad_mode="constant", return_complex=True)  # (K, T) complex
+    power = spec.real ** 2 + spec.imag ** 2  # (K, T)
+    mel = mel_filters(int(sr), n_mels) @ power  # (F, K) @ (K, T) → (F, T): bands to 4 kHz only (the band limit)
+    return np.ascontiguousarray(mel.T.numpy(), dtype=np.float32)  # (T, F)
+
+
+@lru_cache(maxsize=1)
+def _hann() -> torch.Tensor:
+    return torch.hann_window(WIN)  # periodic, as librosa's (scipy's get_window with fftbins=True)
 
 
 def log_mel(wave: np.ndarray, sr: int = SR, n_mels: int = N_MELS) -> np.ndarray:
