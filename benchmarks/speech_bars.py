@@ -5,7 +5,9 @@
 
 Every clip of a split is written as a plain 16-bit 16 kHz WAV file's bytes and handed to
 ``transcribe_source`` — what the notebook's upload widget calls — so the whole front end is in
-the measurement. Conditions: the held-out test voices as plain WAV (``test_plain``: new
+the measurement, and so is its decoder: the words heard are the likeliest sequence of the
+corpus's twenty words (``speech.decode``); each result also holds the greedy spelling's rates
+(``greedy``), the model without the vocabulary. Conditions: the held-out test voices as plain WAV (``test_plain``: new
 utterances, never through the codec), the same voices' codec clips (``test``), at 220 words a
 minute (``fast``), and the speakers of other engines (``unseen_engine``), per voice too.
 With espeak-ng installed, ``--fresh N`` also synthesizes N new utterances per test voice as
@@ -50,11 +52,15 @@ def wav_bytes(wave) -> bytes:
 
 
 def score(model, clips) -> dict:
-    hyps = []
+    """Error rates of the words heard (``text``: decoded to the corpus's vocabulary, what the bars
+    read) and, under ``greedy``, of the model's own letter-by-letter spelling (``spelled``)."""
+    hyps, spelled = [], []
     for c in clips:
         result = transcribe_source(model, wav_bytes(c.wave))
         hyps.append(result.text if result.text is not None else "")
-    return {**error_rates([c.text for c in clips], hyps), "clips": len(clips)}
+        spelled.append(result.spelled if result.spelled is not None else "")
+    refs = [c.text for c in clips]
+    return {**error_rates(refs, hyps), "clips": len(clips), "greedy": error_rates(refs, spelled)}
 
 
 def main() -> None:
@@ -81,10 +87,12 @@ def main() -> None:
         if "cer" in r:
             bar = BARS.get(key)
             verdict = "" if bar is None else f"  bar ≤ {100 * bar[1]:g} %: {'reached' if r['cer'] <= bar[1] else 'NOT reached'}"
-            print(f"{key:>22}: CER {100 * r['cer']:5.2f} %  WER {100 * r['wer']:5.2f} %  ({r['clips']} clips){verdict}")
+            print(f"{key:>22}: CER {100 * r['cer']:5.2f} %  WER {100 * r['wer']:5.2f} %  ({r['clips']} clips; "
+                  f"greedy CER {100 * r['greedy']['cer']:5.2f} %){verdict}")
         else:
             for v, s in r.items():
-                print(f"{v:>22}: CER {100 * s['cer']:5.2f} %  WER {100 * s['wer']:5.2f} %  ({s['clips']} clips)")
+                print(f"{v:>22}: CER {100 * s['cer']:5.2f} %  WER {100 * s['wer']:5.2f} %  ({s['clips']} clips; "
+                      f"greedy CER {100 * s['greedy']['cer']:5.2f} %)")
     if args.path or args.codec:
         return
     save_benchmark("speech_bars", {"model": args.model, **results}, command=" ".join(["python"] + sys.argv))
@@ -107,15 +115,17 @@ def fresh(model, test_clips, n: int) -> dict:
     with open(data_dir() / "speech" / "manifest.csv", newline="") as f:
         speakers = sorted({r["speaker"] for r in csv.DictReader(f) if r["split"] == "test"})
     rng = random.Random(2026)
-    refs, hyps = [], []
+    refs, hyps, spelled = [], [], []
     for speaker in speakers:
         v = voices[int(speaker[1:])]
         texts = [" ".join(rng.choice(build.DIGITS) for _ in range(rng.randint(2, 5))) for _ in range(n)]
         for text, wave in zip(texts, build.synthesize(v["engine"], v["voice"], v["variant"], v["rate"], v["pitch"],
                                                         texts, v["tape"])):
             refs.append(text)
-            hyps.append(transcribe_source(model, wav_bytes(build.finish(wave))).text or "")
-    return {**error_rates(refs, hyps), "clips": len(refs)}
+            result = transcribe_source(model, wav_bytes(build.finish(wave)))
+            hyps.append(result.text or "")
+            spelled.append(result.spelled or "")
+    return {**error_rates(refs, hyps), "clips": len(refs), "greedy": error_rates(refs, spelled)}
 
 
 if __name__ == "__main__":

@@ -123,7 +123,9 @@ def release_freed_memory() -> bool:
     reuse, but scattered between live blocks it cannot be reused for the next, larger tensor, so a
     kernel's resident memory creeps up by hundreds of megabytes over a run (measured in notebook 07:
     +320 MB in 240 steps, of which ``malloc_trim`` hands back 170). :class:`~rnn_course.Trainer`
-    calls this every few steps. Elsewhere than Linux/glibc it does nothing.
+    calls this every ``RELEASE_EVERY`` (10) steps: on 07's live run (240 steps) the peak was 672 MB
+    never trimming, 629 every 10 steps (+2 % CPU time), 618 every 5 (+4 %), 579 every step (+11 %).
+    Elsewhere than Linux/glibc it does nothing.
     """
     trim = _malloc_trim()
     if trim is None:

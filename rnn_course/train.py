@@ -1,20 +1,18 @@
 """The headless trainer every notebook (and the dashboard) drives.
 
-Budgeted in optimizer steps, deterministic from a seed, and careful with the learner's
-weights: a NaN or a diverging loss stops training and restores the last good weights, a stop
-request (from a button, another thread, or Jupyter's interrupt) ends it cleanly after the
-current step, and bad input fails before anything changes, with a message that says what to
-do: settings, a device this machine lacks, validation data the model cannot take (tried on one
-batch when the Trainer is made), a loss_fn that returns no single trainable number.
+Budgeted in optimizer steps, deterministic from a seed, and careful with the learner's weights: a NaN or a
+diverging loss stops training and restores the last good weights, a stop request (from a button, another thread,
+or Jupyter's interrupt) ends it cleanly after the current step, and bad input fails before anything changes,
+with a message that says what to do: settings, a device this machine lacks, validation data the model cannot
+take (tried on one batch when the Trainer is made), a loss_fn that returns no single trainable number.
 
     trainer = Trainer(model, (x_train, y_train), loss_fn, val_data=(x_val, y_val),
                       config=TrainConfig(steps=300, lr=3e-3, batch_size=32))
     summary = trainer.run()          # or trainer.run(100) to continue for 100 more steps
     trainer.history.val_loss[-1]
 
-``loss_fn(model, batch) -> scalar loss tensor``, where ``batch`` is what the data yields for
-the chosen indices: a tuple of tensors sliced along dim 0 (the batch axis, B) for tensor data,
-or ``collate([dataset[i] for i in idx])`` for a ``Dataset``.
+``loss_fn(model, batch) -> scalar loss tensor``; ``batch`` is what the data yields for the chosen indices: tensors
+sliced along dim 0 (the batch axis, B) for tensor data, or ``collate([dataset[i] for i in idx])`` for a ``Dataset``.
 """
 
 from __future__ import annotations
@@ -34,14 +32,10 @@ from .cost import release_freed_memory
 from .train_inputs import TrainData, check_loss_and_callbacks, check_val_data, checked_loss, pick_device, to_device
 from .validate import is_number, one_of, whole
 
-# Every this many steps the Trainer hands freed memory back to the OS (cost.release_freed_memory).
-# Measured on notebook 07's live run (240 steps): peak RSS 672 MB never, 629 every 10 steps (+2 % CPU
-# time), 618 every 5 (+4 %), 579 every step (+11 %).
-RELEASE_EVERY = 10
-
 __all__ = ["TrainConfig", "Trainer", "Callback", "CosineLR", "ProgressBar", "History", "RunSummary", "OPTIMIZERS"]
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
+RELEASE_EVERY = 10  # steps between handing freed memory back to the OS (cost.release_freed_memory)
 
 
 @dataclass(frozen=True)
@@ -403,11 +397,10 @@ class Trainer:
     def run(self, steps: int | None = None, *, replay: bool | None = None) -> RunSummary:
         """Train for ``steps`` more optimizer steps (default: ``config.steps``).
 
-        Returns a :class:`RunSummary`; it never raises for a diverging loss, a stop request
-        or a keyboard interrupt — it says what happened, and the model keeps good weights.
-        In demo mode (:mod:`rnn_course.demo`; ``replay=None`` follows it, False trains live)
-        the recorded run that starts here is replayed, or a tiny budget trained.
-        """
+        Returns a :class:`RunSummary`; it never raises for a diverging loss, a stop request or a keyboard
+        interrupt — it says what happened, and the model keeps good weights. In demo mode (:mod:`rnn_course.demo`;
+        ``replay=None`` follows it, False trains live) the recorded run that starts here is replayed, or a tiny
+        budget trained. Every ``RELEASE_EVERY`` steps and at the end, freed memory goes back to the OS."""
         steps = self.config.steps if steps is None else steps
         replace(self.config, steps=steps).check(self.train_data.n)
         key = demo.fingerprint(self, steps) if demo.recording() else None

@@ -23,6 +23,7 @@ from ..cost import release_freed_memory
 from ..checkpoint import load_checkpoint
 from ..paths import data_dir
 from .data import CHARS, N_MELS, check_features, collate, ctc_greedy, error_rates
+from .decode import lexicon_decode
 
 __all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "evaluate", "load_pretrained",
            "checkpoint_meta", "PRETRAINED"]
@@ -129,8 +130,10 @@ def ctc_loss_fn(model: AcousticModel, batch) -> torch.Tensor:
 
 
 @torch.no_grad()
-def transcribe(model: AcousticModel, feats) -> list[str]:
-    """Greedy transcripts for a list of (T, F) features — tensors or NumPy arrays — or for one.
+def transcribe(model: AcousticModel, feats, words=None) -> list[str]:
+    """Transcripts for a list of (T, F) features — tensors or NumPy arrays — or for one: greedy
+    (spelled character by character), or, given ``words``, the likeliest sequence of those words
+    (:func:`.decode.lexicon_decode`; ``corpus_words()`` is the corpus's vocabulary).
 
     Features come from the front end (``rnn_course.speech.data.features``). Each is checked as
     the front end checks audio (``check_features``): silent, too short or too long features, or a
@@ -146,13 +149,16 @@ def transcribe(model: AcousticModel, feats) -> list[str]:
     model.eval()
     log_probs, out_len = model(x, x_len)
     model.train(was)
-    out = ctc_greedy(log_probs, out_len)
+    if words is None:
+        out = ctc_greedy(log_probs, out_len)
+    else:
+        out = [lexicon_decode(lp[:n], words) for lp, n in zip(log_probs, out_len)]  # (T', C) each
     return out[0] if single else out
 
 
-def evaluate(model: AcousticModel, dataset, batch_size: int = 64) -> dict:
-    """CER and WER (fractions) of greedy transcripts over a ``SpeechDataset``; also the transcripts,
-    in the dataset's order.
+def evaluate(model: AcousticModel, dataset, batch_size: int = 64, words=None) -> dict:
+    """CER and WER (fractions) of the transcripts over a ``SpeechDataset`` — greedy, or decoded
+    to ``words`` as :func:`transcribe` does; also the transcripts, in the dataset's order.
 
     Clips are batched shortest first, so a batch holds clips of similar length and little padding
     (padding never changes a transcript; it only costs time). Batches of 64 take as long as 256's
@@ -163,7 +169,7 @@ def evaluate(model: AcousticModel, dataset, batch_size: int = 64) -> dict:
     hyps = [""] * len(dataset)
     for start in range(0, len(dataset), batch_size):
         batch = order[start:start + batch_size]
-        for i, text in zip(batch, transcribe(model, [dataset[i][0] for i in batch])):
+        for i, text in zip(batch, transcribe(model, [dataset[i][0] for i in batch], words)):
             hyps[i] = text
     release_freed_memory()
     refs = [c.text for c in dataset.clips]

@@ -14,6 +14,7 @@ import torch
 
 from .data import CHARS, SR, AudioError, Clip, features, load_audio, log_mel, prepare_wave
 from .dataset import SpeechDataset
+from .decode import corpus_words
 from .model import AcousticModel, evaluate, transcribe
 
 __all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "HARD_TEST", "hard_test", "plot_hard_test",
@@ -96,11 +97,12 @@ HARD_TEST = {  # condition → (split, noise SNR in dB or None)
 }
 
 
-def hard_test(models: dict[str, AcousticModel], corpus, noise_seed: int = 0, conditions=None):
+def hard_test(models: dict[str, AcousticModel], corpus, noise_seed: int = 0, conditions=None, words=None):
     """A DataFrame of CER and WER (%) per model (columns) and condition (rows, :data:`HARD_TEST`):
     held-out voices through the codec and as plain WAV, in noise at 10 and 0 dB SNR, spoken
     fast, and voices unlike any in training (espeak-ng variants, other languages, other engines).
-    Conditions whose split the corpus did not load are left out."""
+    Transcripts are greedy, or decoded to ``words`` (every model alike). Conditions whose split
+    the corpus did not load are left out."""
     import pandas as pd
 
     rows = []
@@ -110,7 +112,7 @@ def hard_test(models: dict[str, AcousticModel], corpus, noise_seed: int = 0, con
         ds = SpeechDataset(corpus[split], noise_snr_db=snr, seed=noise_seed)
         row = {"condition": condition, "clips": len(ds)}
         for name, model in models.items():
-            r = evaluate(model, ds)
+            r = evaluate(model, ds, words=words)
             row[f"{name} CER %"] = round(100 * r["cer"], 1)
             row[f"{name} WER %"] = round(100 * r["wer"], 1)
         rows.append(row)
@@ -137,15 +139,17 @@ def plot_hard_test(table):
 
 @dataclass
 class Transcript:
-    text: str | None  # None when the audio could not be used
+    text: str | None  # the words heard (decoded to the vocabulary); None when the audio could not be used
     message: str      # what happened, for the learner
     wave: np.ndarray | None = None
+    spelled: str | None = None  # greedy CTC: the model's own spelling, character by character
 
 
-def transcribe_source(model: AcousticModel, source, sr: int | None = None) -> Transcript:
+def transcribe_source(model: AcousticModel, source, sr: int | None = None, words=corpus_words) -> Transcript:
     """Transcribe an uploaded file's bytes, a path, a ``Clip`` or a wave with its rate ``sr``,
     through the front end (``features``) every other path uses; bad audio → a message, never a
-    traceback."""
+    traceback. ``text`` is decoded to ``words`` (the corpus's vocabulary by default; None: greedy
+    spelling), ``spelled`` is the greedy spelling, for comparison."""
     try:
         if isinstance(source, Clip):
             wave, feats = source.wave, features(source)
@@ -155,11 +159,13 @@ def transcribe_source(model: AcousticModel, source, sr: int | None = None) -> Tr
         else:
             wave = load_audio(source)
             feats = torch.from_numpy(log_mel(wave))
-        text = transcribe(model, feats)
+        spelled = transcribe(model, feats)
+        vocabulary = words() if callable(words) else words
+        text = spelled if vocabulary is None else transcribe(model, feats, vocabulary)
     except AudioError as e:
         return Transcript(None, str(e))
     said = f" (said: “{source.text}”)" if isinstance(source, Clip) else ""
-    return Transcript(text, f"{len(wave) / SR:.2f} s of audio{said}", wave)
+    return Transcript(text, f"{len(wave) / SR:.2f} s of audio{said}", wave, spelled)
 
 
 class SpeechDemo:
@@ -193,7 +199,9 @@ class SpeechDemo:
             if result.text is None:
                 display(_html(f"<span style='color:#d62728'>⚠ {html.escape(result.message)}</span>"))
             else:
-                display(_html(f"heard: <b>{html.escape(result.text) or '∅ (nothing)'}</b> — {html.escape(result.message)}"))
+                display(_html(f"heard: <b>{html.escape(result.text) or '∅ (nothing)'}</b> — {html.escape(result.message)}"
+                              f"<br><small>spelled letter by letter (greedy): {html.escape(result.spelled) or '∅'}"
+                              "</small>"))
         return result
 
     def _ipython_display_(self):
