@@ -14,7 +14,8 @@ nearly empty: a model that never sees those bands cannot come to rely on their e
 plain WAV from a microphone or another synthesizer reads much more like a corpus clip. The codec
 also reshapes the bands below 4 kHz; the shipped model is trained with augmentation that changes
 the channel (:class:`.dataset.Channel`), and reads the held-out voices' plain WAV at 2.2 % CER
-against 2.5 % for their codec clips (21 % before this front end; ``benchmarks/speech_bars.py``).
+against 2.5 % for their codec clips, spelled greedily (21 % before this front end; decoded to the
+vocabulary, :mod:`.decode`, 1.4 % and 1.5 %; ``benchmarks/speech_bars.py``).
 Putting every input through the codec as well was measured and not kept: with an earlier model
 it helped plain WAV but made the other engines' speakers worse (15 % → 21 %).
 :func:`check_features` applies the same refusals to features handed to the model directly
