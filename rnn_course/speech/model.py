@@ -19,8 +19,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ..cost import release_freed_memory
 from ..checkpoint import load_checkpoint
+from ..cost import release_freed_memory
 from ..paths import data_dir
 from .data import CHARS, N_MELS, check_features, collate, ctc_greedy, error_rates
 from .decode import lexicon_decode
