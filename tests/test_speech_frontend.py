@@ -371,6 +371,26 @@ def test_lexicon_decoding_refuses_a_vocabulary_it_cannot_spell(words):
         lexicon_decode(_log_probs_spelling("one"), words)
 
 
+def test_ctc_needs_a_frame_per_character_and_a_blank_between_doubled_ones():
+    from rnn_course.speech.decode import ctc_min_frames, lexicon_decode
+
+    assert [ctc_min_frames(t) for t in ("", "go", "three", "six six", "three three")] == [0, 2, 6, 7, 13]
+    # the decoder agrees: "three" fits in six frames, t h r e _ e — and five frames spell no "three"
+    six = _log_probs_framewise("thre_e")
+    assert len(six) == ctc_min_frames("three") and lexicon_decode(six, ["three", "go"]) == "three"
+    assert lexicon_decode(six[:5], ["three"]) == ""
+
+
+def _log_probs_framewise(symbols: str, sure: float = 0.9):
+    """(T', C) log-probabilities with one symbol per frame, ``_`` the blank."""
+    from rnn_course.speech.data import BLANK, CHARS
+
+    rows = [BLANK if ch == "_" else CHARS.index(ch) + 1 for ch in symbols]
+    lp = np.full((len(rows), len(CHARS) + 1), np.log((1 - sure) / len(CHARS)), np.float32)
+    lp[np.arange(len(rows)), rows] = np.log(sure)
+    return torch.from_numpy(lp)
+
+
 def test_too_few_frames_for_any_word_decode_to_nothing():
     from rnn_course.speech.decode import lexicon_decode
 

@@ -25,7 +25,7 @@ import torch
 
 from .data import BLANK, CHARS, _speech_dir
 
-__all__ = ["corpus_words", "lexicon_decode"]
+__all__ = ["corpus_words", "lexicon_decode", "ctc_min_frames"]
 
 _NEG = -1e30
 
@@ -53,6 +53,14 @@ def _graph(words: tuple[str, ...]):
                 skip.append(k >= 2 and lab != BLANK and lab != ext[k - 2])
     a = lambda v, t=bool: np.array(v, dtype=t)  # noqa: E731
     return units, a(labels, np.int64), a(unit, np.int64), a(first), a(start), a(end), a(skip)
+
+
+def ctc_min_frames(text: str) -> int:
+    """The fewest output frames in which CTC can spell ``text``: one per character, plus a blank
+    between two equal characters in a row (``"three"``: t h r e _ e → 6 frames). A model whose
+    clip has fewer frames cannot produce the transcript at all, and one with barely more must
+    spend nearly every frame on a letter — where fast speech loses words."""
+    return len(text) + sum(a == b for a, b in zip(text, text[1:]))
 
 
 @lru_cache(maxsize=1)
