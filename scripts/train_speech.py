@@ -8,11 +8,16 @@
 All three see the same clips (the train split of data/speech: espeak-ng, flite and festival
 voices at 100–240 words a minute), through the same front end as every other path
 (``rnn_course.speech.data.features``: 16 kHz, mel bands to 4 kHz), the same steps and settings,
-and differ in one thing each, so the notebook can show what augmentation buys and what streaming costs.
-They keep one frame in two (``subsample=2``, 50 output frames a second), not the one in four of
+and differ in one thing each, so the notebook can show what augmentation buys and what streaming costs
+(the unidirectional model's frame rate follows from its direction, below).
+The bidirectional two keep one frame in two (50 output frames a second), not the one in four of
 the notebook's one-minute run: CTC spells at most one letter per frame and needs a blank between
 doubled letters (``speech.decode.ctc_min_frames``), and at 220 words a minute a word lasts about
-seven frames at 25 a second, which is what " three" needs — at one in four, fast speakers lose words.
+seven frames at 25 a second, which is what " three" needs — at one in four, fast speakers lose words
+(the main model read the 220-words-a-minute clips at 5.4 % CER decoded at one in four, 1.3 % at one in two).
+The unidirectional model keeps one frame in four: it cannot read ahead except through its
+convolutions (30 ms of look-ahead at one in four, 10 ms at one in two), and trained at one in two
+it read the held-out voices at 13.6 % CER greedy, against 5.9 % at one in four (``frames_kept``).
 Deterministic: fixed seeds and step counts, one thread. Weights are stored as float16; the
 scores in ``meta`` are measured after that conversion, on the held-out voices.
 """
@@ -36,12 +41,17 @@ from rnn_course.speech.dataset import Augment, Channel, SpeechDataset
 from rnn_course.train import CosineLR
 
 RECIPE = dict(steps=2_400, batch_size=32, lr=5e-3)
-SUBSAMPLE = 2  # one frame in two (see above); stored with each model's settings in meta["config"]
 MODELS = {
     "speech_bigru": dict(bidirectional=True, augment=True),
     "speech_bigru_noaug": dict(bidirectional=True, augment=False),
     "speech_gru_unidirectional": dict(bidirectional=False, augment=True),
 }
+
+
+def frames_kept(bidirectional: bool) -> int:
+    """The model's ``subsample``: 2 for a bidirectional model, 4 for a unidirectional one (see above).
+    Stored with each model's settings in ``meta["config"]``."""
+    return 2 if bidirectional else 4
 
 
 def main() -> None:
@@ -59,7 +69,7 @@ def main() -> None:
         if args.only and name != args.only:
             continue
         seed_everything(0)
-        model = AcousticModel(AcousticConfig(subsample=SUBSAMPLE, bidirectional=opts["bidirectional"]))
+        model = AcousticModel(AcousticConfig(subsample=frames_kept(opts["bidirectional"]), bidirectional=opts["bidirectional"]))
         model.set_normalizer(train_feats)
         train = SpeechDataset(corpus["train"], augment=Augment(channel=Channel()) if opts["augment"] else None, seed=0)
         n_params = sum(p.numel() for p in model.parameters())

@@ -405,3 +405,21 @@ def test_the_upload_path_gives_the_words_and_the_spelling():
     result = transcribe_source(model, encode(clip.wave, "WAV", "PCM_16"))
     assert result.text == clip.text and result.spelled is not None
     assert transcribe_source(model, encode(clip.wave, "WAV", "PCM_16"), words=None).text == result.spelled
+
+
+def test_the_shipped_speech_models_were_made_with_the_training_scripts_settings():
+    """Each checkpoint's stored settings are the committed recipe's: the frame rate, the steps, the
+    batch and the options that make the three differ — so retraining with the script reproduces them."""
+    from rnn_course.checkpoint import load_checkpoint
+    from rnn_course.paths import data_dir
+    from rnn_course.speech.model import PRETRAINED
+
+    spec = importlib.util.spec_from_file_location("train_speech", ROOT / "scripts" / "train_speech.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert set(PRETRAINED) == set(script.MODELS)
+    for name in PRETRAINED:
+        meta = load_checkpoint(data_dir() / "checkpoints" / f"{name}.pt")["meta"]
+        assert meta["config"]["subsample"] == script.frames_kept(meta["config"]["bidirectional"]), name
+        assert meta["config"]["bidirectional"] == script.MODELS[name]["bidirectional"], name
+        assert meta["options"] == script.MODELS[name] and meta["recipe"] == script.RECIPE, name
