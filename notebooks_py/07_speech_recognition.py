@@ -16,7 +16,7 @@
 # provenance and licences in `data/README.md`). Synthetic voices are far easier than people — this
 # notebook measures how much.
 #
-# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 90 s<!-- /time -->.
+# About 45 minutes to work through; the notebook runs in <!-- time:nb -->about 95 s<!-- /time -->.
 
 # %%
 # On Google Colab only: clone the course (data included) and install it on Colab's own torch.
