@@ -462,7 +462,7 @@ def drive_speech_upload(lr: Learner) -> None:
         m = heard()
         return m if m and m.group(1) != first else None
     m = lr.wait("the upload was transcribed", new_transcript, 60, detail=out.inner_text)
-    # The pretrained model's CER on held-out clips is about 1.5 %; a broken path (rate, channels,
+    # The pretrained model's CER on held-out clips is about 0.3 %; a broken path (rate, channels,
     # features) gives garbage, CER near 1.
     if cer(clip.text, m.group(1)) > 0.34:
         lr.fail(f"the uploaded clip {clip.text!r} was heard as {m.group(1)!r}")
