@@ -503,11 +503,11 @@ check("07-snr-db", snr_db)
 #
 # Audio became a (T, F) sequence of log-mel frames; the article's per-frame classifier showed why
 # frame labels are the problem; CTC let a bidirectional GRU learn the alignment from transcripts
-# alone; fewer frames made a short CPU run possible; decoding to the known words read the same
-# output better than spelling it. On held-out synthetic voices
-# the result is good, as codec clips and as plain WAV — and the hard test showed where it is not:
-# noise for a model trained without it, fast speech, and voices it has never heard.
-# Streaming costs a little accuracy for a fixed latency.
+# alone; fewer frames made a short CPU run possible, down to a floor — CTC needs a frame per letter,
+# and fast speech needs the frames; decoding to the known words read the same output better than
+# spelling it. On held-out synthetic voices the result is good, as codec clips and as plain WAV — and
+# the hard test showed where it is not: noise for a model trained without it, fast speech at one frame
+# in four, and voices it has never heard. Streaming costs accuracy for a fixed latency.
 #
 # The last cell checks the notebook's claims and records its numbers.
 
