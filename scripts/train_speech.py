@@ -69,7 +69,8 @@ def main() -> None:
         if args.only and name != args.only:
             continue
         seed_everything(0)
-        model = AcousticModel(AcousticConfig(subsample=frames_kept(opts["bidirectional"]), bidirectional=opts["bidirectional"]))
+        bidirectional = opts["bidirectional"]
+        model = AcousticModel(AcousticConfig(subsample=frames_kept(bidirectional), bidirectional=bidirectional))
         model.set_normalizer(train_feats)
         train = SpeechDataset(corpus["train"], augment=Augment(channel=Channel()) if opts["augment"] else None, seed=0)
         n_params = sum(p.numel() for p in model.parameters())
