@@ -407,6 +407,25 @@ def test_the_upload_path_gives_the_words_and_the_spelling():
     assert transcribe_source(model, encode(clip.wave, "WAV", "PCM_16"), words=None).text == result.spelled
 
 
+def test_the_upload_path_runs_the_model_once_for_the_words_and_the_spelling():
+    from rnn_course.speech.decode import corpus_words
+    from rnn_course.speech.model import load_pretrained
+
+    model, _ = load_pretrained("speech_bigru")
+    clips = S.SpeechCorpus.load(("test",), max_per_split=3)["test"]
+    calls = []
+    hook = model.register_forward_hook(lambda *_: calls.append(1))
+    try:
+        results = [transcribe_source(model, encode(c.wave, "WAV", "PCM_16")) for c in clips]
+    finally:
+        hook.remove()
+    assert len(calls) == len(clips)
+    # the same words and spelling as transcribing the features in a batch, each way on its own
+    feats = [S.features(encode(c.wave, "WAV", "PCM_16")) for c in clips]
+    assert [r.text for r in results] == transcribe(model, feats, corpus_words())
+    assert [r.spelled for r in results] == transcribe(model, feats)
+
+
 def test_the_shipped_speech_models_were_made_with_the_training_scripts_settings():
     """Each checkpoint's stored settings are the committed recipe's: the frame rate, the steps, the
     batch and the options that make the three differ — so retraining with the script reproduces them."""

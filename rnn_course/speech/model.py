@@ -25,8 +25,8 @@ from ..paths import data_dir
 from .data import CHARS, N_MELS, check_features, collate, ctc_greedy, error_rates
 from .decode import lexicon_decode
 
-__all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "evaluate", "load_pretrained",
-           "checkpoint_meta", "PRETRAINED"]
+__all__ = ["AcousticConfig", "AcousticModel", "ctc_loss_fn", "transcribe", "clip_log_probs", "evaluate",
+           "load_pretrained", "checkpoint_meta", "PRETRAINED"]
 
 # The shipped checkpoints (scripts/train_speech.py): the main model, and two made the same way
 # that differ in one thing each, so notebook 07 can show what augmentation and direction cost.
@@ -154,6 +154,19 @@ def transcribe(model: AcousticModel, feats, words=None) -> list[str]:
     else:
         out = [lexicon_decode(lp[:n], words) for lp, n in zip(log_probs, out_len)]  # (T', C) each
     return out[0] if single else out
+
+
+@torch.no_grad()
+def clip_log_probs(model: AcousticModel, feats) -> torch.Tensor:
+    """One clip's (T, F) features → its (T', C) log-probabilities, checked as :func:`transcribe`
+    checks them: what greedy spelling (``ctc_greedy``) and decoding to words (``lexicon_decode``)
+    both read, so one forward pass serves both."""
+    x = check_features(feats, model.config.n_mels)[None]  # (1, T, F)
+    was = model.training
+    model.eval()
+    log_probs, out_len = model(x)
+    model.train(was)
+    return log_probs[0, : int(out_len[0])]
 
 
 def evaluate(model: AcousticModel, dataset, batch_size: int = 64, words=None) -> dict:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data import CHARS, SR, AudioError, Clip, features, load_audio, log_mel, prepare_wave
+from .data import CHARS, SR, AudioError, Clip, ctc_greedy, features, load_audio, log_mel, prepare_wave
 from .dataset import SpeechDataset
-from .decode import corpus_words
-from .model import AcousticModel, evaluate, transcribe
+from .decode import corpus_words, lexicon_decode
+from .model import AcousticModel, clip_log_probs, evaluate, transcribe
 
 __all__ = ["plot_clip", "plot_frame_predictions", "live_transcript", "HARD_TEST", "hard_test", "plot_hard_test",
            "transcribe_source", "Transcript", "SpeechDemo"]
@@ -159,9 +159,10 @@ def transcribe_source(model: AcousticModel, source, sr: int | None = None, words
         else:
             wave = load_audio(source)
             feats = torch.from_numpy(log_mel(wave))
-        spelled = transcribe(model, feats)
+        log_probs = clip_log_probs(model, feats)  # (T', C): one forward pass for the spelling and the words
+        spelled = ctc_greedy(log_probs)[0]
         vocabulary = words() if callable(words) else words
-        text = spelled if vocabulary is None else transcribe(model, feats, vocabulary)
+        text = spelled if vocabulary is None else lexicon_decode(log_probs, vocabulary)
     except AudioError as e:
         return Transcript(None, str(e))
     said = f" (said: “{source.text}”)" if isinstance(source, Clip) else ""
