@@ -56,11 +56,12 @@ def main() -> None:
         trainer.run()
         cpu = time.process_time() - cpu0
         r, w = evaluate(model, test), evaluate(model, test, words=corpus_words())
-        results[str(steps) if hidden == HIDDEN else f"{steps} hidden {hidden}"] = {"test_cer": round(r["cer"], 4), "test_wer": round(r["wer"], 4),
-                               "test_words_cer": round(w["cer"], 4), "test_words_wer": round(w["wer"], 4),
-                               "train_cpu_s": round(cpu, 1)}
-        print(f"{steps:5d} steps, {hidden} units: test CER {100 * r['cer']:.2f} % spelled, {100 * w['cer']:.2f} % decoded to words; "
-              f"{cpu:.0f} CPU-s of training", flush=True)
+        key = str(steps) if hidden == HIDDEN else f"{steps} hidden {hidden}"
+        results[key] = {"test_cer": round(r["cer"], 4), "test_wer": round(r["wer"], 4),
+                        "test_words_cer": round(w["cer"], 4), "test_words_wer": round(w["wer"], 4),
+                        "train_cpu_s": round(cpu, 1)}
+        print(f"{steps:5d} steps, {hidden} units: test CER {100 * r['cer']:.2f} % spelled, "
+              f"{100 * w['cer']:.2f} % decoded to words; {cpu:.0f} CPU-s of training", flush=True)
     save_benchmark("speech_live_budget", results, command=" ".join(["python"] + sys.argv))
 
 

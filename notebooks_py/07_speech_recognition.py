@@ -259,9 +259,8 @@ for sub in (2, 4):
 # shipped model's recipe heard "one three seven eight" as "one three eight"). More training does
 # not bring the frames back: that recipe at one frame in four read these clips at 5.4 % CER (decoded
 # to known words, as below), and 5.1 % after twice the steps. So **the two bidirectional shipped
-# models keep one frame in two** — 50 a second, one strided
-# convolution — and read them at 1.3 %. A training step then costs more than twice as much, paid
-# once, offline (`scripts/train_speech.py`). The one-minute run below keeps one frame in four
+# models keep one frame in two** — 50 a second, one strided convolution — and read them at 1.3 %.
+# A training step then costs more than twice as much, paid once, offline (`scripts/train_speech.py`). The one-minute run below keeps one frame in four
 # because it needs the steps; the hard test shows what that costs it on fast speech.
 #
 # ## Train
@@ -340,9 +339,10 @@ plot_frame_predictions(model, corpus["test"][7]);
 # ### The pretrained model
 #
 # `scripts/train_speech.py` trained the full-size model (160 units per direction, one frame in two:
-# one convolution fewer than the model above, 765,917 parameters) for 2,400 steps (`data/checkpoints/speech_bigru.pt`), and two siblings that differ in one thing each: one
-# **without augmentation**, one **unidirectional** (it can stream; see Deployment cost for why it keeps
-# one frame in four). Its augmentation goes beyond
+# one convolution fewer than the model above, 765,917 parameters) for 2,400 steps
+# (`data/checkpoints/speech_bigru.pt`), and two siblings that differ in one thing each: one
+# **without augmentation**, one **unidirectional** (it can stream; see Deployment cost for why it
+# also keeps one frame in four). Its augmentation goes beyond
 # gain and shift: noise on half the clips, and `Channel` (in `rnn_course.speech.dataset`), which
 # reshapes each spectrogram the way another voice or microphone would — speaking rate ±10 %, the
 # mel axis warped ±6 % (a longer or shorter vocal tract), a gentle random tilt of the bands, and
@@ -411,14 +411,12 @@ plot_hard_test(hard);
 #   the same voices saying new things, never through the codec. Every input goes through one front
 #   end that reads only the bands below 4 kHz; a model whose features went up to 8 kHz scored
 #   about 21 % on these WAV files. This run, one minute of training at one frame in four, reads
-#   1.6 % and 2.5 %. Synthetic
-#   speech is clean and consistent: real people — colds, rooms, microphones, hesitations — would be
-#   far harder; do not read these numbers as "speech recognition works at a few percent".
+#   1.6 % and 2.5 %. Synthetic speech is clean and consistent: real people — colds, rooms,
+#   microphones, hesitations — would be far harder; do not read these numbers as "speech recognition works at a few percent".
 # - **Noise breaks a model that never heard any.** The "no augmentation" model and this run (no
 #   noise in training either) fall apart at 10 dB; the "pretrained" model, trained the same way but
 #   with all the augmentation above (noise on half its clips among it), holds up far better. On
-#   clean speech that augmentation costs
-#   nothing measurable: it is the cheapest robustness there is.
+#   clean speech that augmentation costs nothing measurable: it is the cheapest robustness there is.
 # - **Fast speech is a matter of frames.** At 220 words a minute the two models that keep one frame
 #   in two read 1.3–1.4 %; the two that keep one in four — this run and the unidirectional model —
 #   about 6 %, as the frame-floor cell above predicts: at one frame in four, 13 of the 80 fast clips
@@ -429,8 +427,8 @@ plot_hard_test(hard);
 #   festival's and flite's `kal` are read without an error, flite's `slt` and festival's `us-slt-hts`
 #   (one recorded American woman, twice) at about 20 %: she lies far from every training voice
 #   (`benchmarks/speech_bars.py` scores each). Augmentation helps with the new engines (e), not
-#   with the unseen variants and languages (d), where the model without it does a little better: what helps
-#   there is more voices (real systems train on thousands of speakers). A model only knows the
+#   with the unseen variants and languages (d), where the model without it does a little better:
+#   what helps there is more voices (real systems train on thousands of speakers). A model only knows the
 #   voices it was trained on.
 #
 # ## Try it

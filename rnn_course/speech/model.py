@@ -140,15 +140,10 @@ def transcribe(model: AcousticModel, feats, words=None) -> list[str]:
     wave given where features belong, raise ``AudioError`` saying what to do — never a guess.
     """
     single = torch.is_tensor(feats) or isinstance(feats, np.ndarray)
-    items = [(check_features(f, model.config.n_mels), torch.zeros(0, dtype=torch.long))
-             for f in ([feats] if single else feats)]
-    if not items:
+    feats = [feats] if single else list(feats)
+    if not feats:
         return []
-    x, x_len, _, _ = collate(items)
-    was = model.training
-    model.eval()
-    log_probs, out_len = model(x, x_len)
-    model.train(was)
+    log_probs, out_len = _log_probs(model, feats)
     if words is None:
         out = ctc_greedy(log_probs, out_len)
     else:
@@ -156,16 +151,25 @@ def transcribe(model: AcousticModel, feats, words=None) -> list[str]:
     return out[0] if single else out
 
 
+def _log_probs(model: AcousticModel, feats: list):
+    """Checked (T, F) features, batched → (B, T', C) log-probabilities and (B,) output lengths,
+    read in eval mode (the model's mode is restored)."""
+    x, x_len, _, _ = collate([(check_features(f, model.config.n_mels), torch.zeros(0, dtype=torch.long))
+                              for f in feats])
+    was = model.training
+    model.eval()
+    try:
+        return model(x, x_len)
+    finally:
+        model.train(was)
+
+
 @torch.no_grad()
 def clip_log_probs(model: AcousticModel, feats) -> torch.Tensor:
     """One clip's (T, F) features → its (T', C) log-probabilities, checked as :func:`transcribe`
     checks them: what greedy spelling (``ctc_greedy``) and decoding to words (``lexicon_decode``)
     both read, so one forward pass serves both."""
-    x = check_features(feats, model.config.n_mels)[None]  # (1, T, F)
-    was = model.training
-    model.eval()
-    log_probs, out_len = model(x)
-    model.train(was)
+    log_probs, out_len = _log_probs(model, [feats])
     return log_probs[0, : int(out_len[0])]
 
 
